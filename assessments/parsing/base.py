@@ -1,0 +1,175 @@
+"""Result types shared by every parser of uploaded result files.
+
+Plain Python, no Django: the service layer turns these into model rows after it has
+checked schools against the registry and marks against the campaign's scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "notice"]
+
+FORMAT_F1 = "fisoko_f1"
+FORMAT_COLLECTION = "collection_form"
+FORMAT_EGE = "rcoi_ege"
+FORMAT_OGE = "rcoi_oge"
+FORMAT_VSOSH = "vsosh"
+FORMAT_F3_MARKS = "fisoko_f3_marks"
+FORMAT_F3_JOURNAL = "fisoko_journal_comparison"
+FORMAT_UNKNOWN = "unknown"
+
+FORMAT_LABELS = {
+    FORMAT_F1: "ФИС ОКО, форма Ф1 «Индивидуальные результаты»",
+    FORMAT_COLLECTION: "форма сбора результатов ВПР (лист «Протокол»)",
+    FORMAT_EGE: "протокол ЕГЭ из РЦОИ",
+    FORMAT_OGE: "протокол ОГЭ из РЦОИ",
+    FORMAT_VSOSH: "результаты ВсОШ",
+    FORMAT_F3_MARKS: "ФИС ОКО, «Статистика по отметкам»",
+    FORMAT_F3_JOURNAL: "ФИС ОКО, «Сравнение отметок с отметками по журналу»",
+}
+
+
+def fmt_number(value: float | int | None) -> str:
+    """A score as people write it: 3 not 3.0, 2,5 with a decimal comma."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace(".", ",")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """One task (or criterion, like 4К1) of a work: its number, max score, difficulty level."""
+
+    number: str
+    max_score: float
+    level: str = ""
+    requirement: str = ""
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """One participant of an individual-results file.
+
+    `row` is the 1-based Excel row. `scores` is aligned with `ParsedFile.tasks`; None means
+    «X» (not attempted, counted as 0 but kept apart from 0). Absent participants have
+    `absent=True` and no scores. Pupils' names never get here: only participant codes.
+    """
+
+    sheet: str
+    row: int
+    school_login: str | None
+    school_code: str | None
+    school_name: str | None
+    participant_code: str
+    class_name: str = ""
+    variant: str = ""
+    scores: list[float | None] = field(default_factory=list)
+    primary_score: float | None = None
+    mark: int | None = None
+    journal_mark: int | None = None
+    test_score: float | None = None
+    absent: bool = False
+    subject_code: str = ""
+    variant_part2: str = ""
+
+
+@dataclass(slots=True)
+class OlympiadRow:
+    """One participant's result at one stage of ВсОШ in one subject."""
+
+    sheet: str
+    row: int
+    stage: str  # школьный / муниципальный / региональный / заключительный
+    participant_code: str
+    school_login: str | None
+    school_name: str | None
+    grade: int | None
+    subject: str
+    score: float | None
+    status: str  # победитель / призёр / участник
+    max_score: float | None = None
+
+
+@dataclass(slots=True)
+class ReferenceRow:
+    """One line of a ФИС ОКО aggregate form: Russia, the region, a municipality or a school.
+
+    kind "marks": `counts` / `percents` are keyed "2".."5".
+    kind "journal": keyed "lowered" (понизили), "confirmed" (подтвердили), "raised" (повысили).
+    """
+
+    sheet: str
+    row: int
+    kind: Literal["marks", "journal"]
+    level: Literal["russia", "region", "municipality", "school"]
+    name: str
+    code: str | None
+    schools: int | None = None
+    participants: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    percents: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem found in a file, placed where the user can find it (Excel row and column)."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        place = []
+        if self.sheet:
+            place.append(f"Лист «{self.sheet}»")
+        if self.row is not None:
+            place.append(f"строка {self.row}")
+        if self.column:
+            place.append(f"столбец {self.column}")
+        message = self.message if self.message.endswith((".", "!", "?")) else self.message + "."
+        return f"{', '.join(place)}: {message}" if place else message
+
+
+@dataclass
+class ParsedFile:
+    """Everything read from one upload: its format, title hints, rows and problems."""
+
+    format: str
+    procedure: str = ""
+    year: int | None = None
+    subject: str = ""
+    grade: int | None = None
+    max_primary: float | None = None
+    tasks: list[TaskSpec] = field(default_factory=list)
+    rows: list[ParsedRow] = field(default_factory=list)
+    reference_rows: list[ReferenceRow] = field(default_factory=list)
+    olympiad_rows: list[OlympiadRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    profile: str = ""
+    date: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "notice"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, "неизвестный формат")

@@ -1,0 +1,86 @@
+"""Fill the database with the demo municipality and one user per role."""
+
+from __future__ import annotations
+
+import time
+from importlib import import_module
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from msoko.choices import Role
+from msoko.models import User
+from schools.demo import registry_rows
+from schools.models import School
+from schools.registry import registry_template
+from schools.services import registry_import
+
+DEMO_PASSWORD = "demo-msoko-2026"  # noqa: S105 — printed for the demo on purpose
+
+DEMO_USERS = [
+    # username, role, first name, last name, school login
+    ("admin", Role.ADMIN, "Пётр", "Админов", None),
+    ("specialist", Role.SPECIALIST, "Анна", "Миронова", None),
+    ("official", Role.OFFICIAL, "Виктор", "Громов", None),
+    ("director", Role.DIRECTOR, "Ирина", "Ковалёва", "edu330101"),
+    ("director2", Role.DIRECTOR, "Галина", "Павлова", "edu330202"),
+]
+
+
+class Command(BaseCommand):
+    help = "Загружает демонстрационный муниципалитет: организации, паспорта, пользователей."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="не печатать логины")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        with transaction.atomic():
+            users = {
+                name: self._user(name, role, first, last)
+                for name, role, first, last, _ in DEMO_USERS[:3]
+            }
+            content = registry_template(registry_rows())
+            report = registry_import(
+                filename="demo-registry.xlsx", data=content, user=users["specialist"], commit=True
+            )
+            if not report.committed:
+                raise CommandError(
+                    "Демо-реестр не загрузился:\n" + "\n".join(str(p) for p in report.errors)
+                )
+            for name, role, first, last, login in DEMO_USERS[3:]:
+                self._user(name, role, first, last, School.objects.get(login=login))
+            self._load_other_apps(users["specialist"])
+        elapsed = time.monotonic() - started
+        summary = report.summary()
+        self.stdout.write(
+            f"Демо-данные загружены за {elapsed:.1f} с: ОО добавлено {summary['school_create']}, "
+            f"паспортов добавлено {summary['passport_create']}."
+        )
+        if not options["quiet"]:
+            self.stdout.write(f"Вход в портал (пароль у всех одинаковый: {DEMO_PASSWORD}):")
+            for name, role, *_rest in DEMO_USERS:
+                self.stdout.write(f"  {Role(role).label:<32} логин: {name}")
+
+    def _user(
+        self, username: str, role: str, first: str, last: str, school: School | None = None
+    ) -> User:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"role": role, "first_name": first, "last_name": last, "school": school},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_superuser = role == Role.ADMIN
+            user.email = f"{username}@svetlorechensk-edu.ru"
+            user.save()
+        return user
+
+    def _load_other_apps(self, specialist: User) -> None:
+        """Each app's demo module adds its own data: assessments, then road maps."""
+        for app in ("assessments", "roadmaps"):
+            module = import_module(f"{app}.demo")
+            message = module.load_demo(specialist=specialist)
+            if message:
+                self.stdout.write(message)

@@ -1,0 +1,150 @@
+"""Users with roles, and background jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from msoko.choices import EDITOR_ROLES, WIDE_ROLES, JobStatus, Role
+from msoko.querysets import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from schools.models import School
+
+
+class User(AbstractUser):
+    """A person who signs in: a department specialist, a school director, an official or IT staff.
+
+    A director is bound to exactly one school and sees only that school (and the schools
+    it absorbed in a merger). Specialists and officials see every school of their
+    municipality, or of the whole deployment when no municipality is set.
+    """
+
+    role = models.CharField("роль", max_length=16, choices=Role.choices, default=Role.OFFICIAL)
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name="образовательная организация",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="Если задан, пользователь видит только этот муниципалитет.",
+    )
+    position = models.CharField("должность", max_length=200, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        ordering = ["last_name", "first_name", "username"]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.DIRECTOR and not self.school_id:
+            raise ValidationError({"school": "Руководителю ОО нужно указать его организацию."})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The admin role is the only one that reaches Django's admin site.
+        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        super().save(*args, **kwargs)
+
+    @property
+    def sees_all_schools(self) -> bool:
+        return self.is_active and (self.role in WIDE_ROLES or self.is_superuser)
+
+    @property
+    def can_edit(self) -> bool:
+        """May change the registry, campaigns and road maps."""
+        return self.is_active and (self.role in EDITOR_ROLES or self.is_superuser)
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == Role.DIRECTOR
+
+    def visible_school_ids(self) -> list[int]:
+        """The director's school and, through mergers, every school it absorbed."""
+        if not self.school_id:
+            return []
+        from schools.models import School
+
+        ids = [self.school_id]
+        frontier: list[int] = [self.school_id]
+        while frontier:
+            frontier = list(
+                School.objects.filter(successor_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids.extend(frontier)
+        return ids
+
+    def own_school(self) -> School | None:
+        return self.school if self.is_director else None
+
+
+class JobQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "school__municipality"
+
+    def for_user(self, user: Any) -> JobQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.sees_all_schools:
+            return self
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    """A long piece of work run by a Celery worker while the user watches its progress.
+
+    The page polls this row, not Redis: status, progress, counts and errors live here.
+    A task claims the row with a conditional UPDATE, so a task delivered twice runs once.
+    """
+
+    kind = models.CharField("вид", max_length=64)
+    title = models.CharField("описание", max_length=300)
+    status = models.CharField(
+        "состояние", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField("выполнено, %", default=0)
+    message = models.CharField("сообщение", max_length=500, blank=True)
+    params = models.JSONField("параметры", default=dict, blank=True)
+    result = models.JSONField("итог", default=dict, blank=True)
+    errors = models.JSONField("ошибки", default=list, blank=True)
+    file_sha256 = models.CharField("SHA-256 файла", max_length=64, blank=True)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="jobs", verbose_name="кто"
+    )
+    created_at = models.DateTimeField("создано", default=timezone.now)
+    started_at = models.DateTimeField("начато", null=True, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "фоновая задача"
+        verbose_name_plural = "фоновые задачи"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

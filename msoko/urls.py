@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from msoko import views
+
+admin.site.site_header = "МСОКО — администрирование"
+admin.site.site_title = "МСОКО"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("schools/", include("schools.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,120 @@
+"""Reads of the registry shared by several views; every queryset is already restricted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from msoko.models import User
+from schools.models import Municipality, School, SocialPassport, WellbeingSettings
+
+
+def schools_for(user: User) -> QuerySet[School]:
+    """Schools the user may see, with figures of their latest social passport."""
+    latest = SocialPassport.objects.filter(school=OuterRef("pk")).order_by("-year")
+    return (
+        School.objects.for_user(user)
+        .select_related("municipality")
+        .annotate(
+            latest_year=Subquery(latest.values("year")[:1]),
+            latest_pupils=Subquery(latest.values("pupils_total")[:1]),
+            latest_index=Subquery(latest.values("wellbeing_index")[:1]),
+            latest_shnsu=Subquery(latest.values("is_shnsu")[:1]),
+        )
+    )
+
+
+def passports_for(user: User) -> QuerySet[SocialPassport]:
+    return SocialPassport.objects.for_user(user).select_related("school", "school__municipality")
+
+
+def municipalities_for(user: User) -> QuerySet[Municipality]:
+    return Municipality.objects.for_user(user)
+
+
+def settings_for_user(user: User) -> list[WellbeingSettings]:
+    from schools.services import settings_for
+
+    return [settings_for(municipality) for municipality in municipalities_for(user)]
+
+
+def home_summary(user: User) -> dict[str, Any]:
+    schools = School.objects.for_user(user)
+    passports = SocialPassport.objects.for_user(user)
+    latest_year = passports.order_by("-year").values_list("year", flat=True).first()
+    return {
+        "schools": schools.filter(is_active=True).count(),
+        "general": schools.general().filter(is_active=True).count(),
+        "latest_year": latest_year,
+        "shnsu": passports.filter(year=latest_year, is_shnsu=True).count() if latest_year else 0,
+        "own_school": user.school if user.is_director else None,
+    }
+
+
+@dataclass
+class HistoryEntry:
+    """One change of a school or of one of its passports, for the school page."""
+
+    when: datetime
+    who: str
+    what: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+ACTIONS = {"+": "создание", "~": "изменение", "-": "удаление"}
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return str(value)
+
+
+def _entries(records: Any, label: Any, model: Any) -> list[HistoryEntry]:
+    entries = []
+    records = list(records)
+    for record in records:
+        previous = record.prev_record
+        changes: list[tuple[str, str, str]] = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    (str(field.verbose_name), _display(change.old), _display(change.new))
+                )
+            if not changes:
+                continue
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "система",
+                what=label(record),
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def school_history(school: School, limit: int = 100) -> list[HistoryEntry]:
+    """Changes of the school card and of its passports, newest first."""
+    school_records = school.history.select_related("history_user").order_by("-history_date")[:limit]
+    passport_records = (
+        SocialPassport.history.filter(school_id=school.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    entries = _entries(school_records, lambda r: "Карточка ОО", School)
+    entries += _entries(
+        passport_records, lambda r: f"Социальный паспорт {r.year} г.", SocialPassport
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
