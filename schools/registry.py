@@ -297,7 +297,7 @@ def _find_header(sheet: Sheet, spec: SheetSpec) -> tuple[int, dict[str, int]] | 
 def _parse_sheet(sheet: Sheet, spec: SheetSpec, data: RegistryData) -> list[ParsedRow]:
     header = _find_header(sheet, spec)
     if header is None:
-        data.problems.append(Problem("не найдена строка заголовков", sheet=spec.name))
+        data.problems.append(Problem(message="не найдена строка заголовков", sheet=spec.name))
         return []
     header_row, columns = header
     missing = [
@@ -306,7 +306,7 @@ def _parse_sheet(sheet: Sheet, spec: SheetSpec, data: RegistryData) -> list[Pars
     if missing:
         data.problems.append(
             Problem(
-                "нет обязательных столбцов: " + ", ".join(f"«{name}»" for name in missing),
+                message="нет обязательных столбцов: " + ", ".join(f"«{name}»" for name in missing),
                 sheet=spec.name,
                 row=header_row + 1,
             )
@@ -326,7 +326,7 @@ def _parse_sheet(sheet: Sheet, spec: SheetSpec, data: RegistryData) -> list[Pars
             if sheet.has_formula(index, col):
                 data.problems.append(
                     Problem(
-                        f"«{column.header}»: формула вместо значения; введите значение",
+                        message=f"«{column.header}»: формула вместо значения; введите значение",
                         sheet=spec.name,
                         row=index + 1,
                         column=column_letter(col),
@@ -338,7 +338,7 @@ def _parse_sheet(sheet: Sheet, spec: SheetSpec, data: RegistryData) -> list[Pars
             except CellError as exc:
                 data.problems.append(
                     Problem(
-                        f"«{column.header}»: {exc}",
+                        message=f"«{column.header}»: {exc}",
                         sheet=spec.name,
                         row=index + 1,
                         column=column_letter(col),
@@ -356,7 +356,7 @@ def parse_registry(sheets: list[Sheet]) -> RegistryData:
         if _norm(spec.name) not in by_name:
             data.problems.append(
                 Problem(
-                    f"в книге нет листа «{spec.name}». Скачайте шаблон реестра и заполните его.",
+                    message=f"в книге нет листа «{spec.name}». Скачайте шаблон реестра и заполните его.",
                 )
             )
     if data.errors:
@@ -368,7 +368,7 @@ def parse_registry(sheets: list[Sheet]) -> RegistryData:
     if len(municipality_rows) != 1:
         data.problems.append(
             Problem(
-                f"нужна ровно одна строка с муниципалитетом, найдено {len(municipality_rows)}",
+                message=f"нужна ровно одна строка с муниципалитетом, найдено {len(municipality_rows)}",
                 sheet=MUNICIPALITY_SHEET.name,
             )
         )
@@ -384,7 +384,7 @@ def parse_registry(sheets: list[Sheet]) -> RegistryData:
         if login in first_row:
             data.problems.append(
                 Problem(
-                    f"логин {login} повторяется (уже был в строке {first_row[login]})",
+                    message=f"логин {login} повторяется (уже был в строке {first_row[login]})",
                     sheet=SCHOOL_SHEET.name,
                     row=row.row,
                     column="A",
@@ -397,7 +397,7 @@ def parse_registry(sheets: list[Sheet]) -> RegistryData:
             if predecessor == row.values.get("login"):
                 data.problems.append(
                     Problem(
-                        "организация не может быть своим предшественником",
+                        message="организация не может быть своим предшественником",
                         sheet=SCHOOL_SHEET.name,
                         row=row.row,
                     )
@@ -412,7 +412,7 @@ def parse_registry(sheets: list[Sheet]) -> RegistryData:
         if key in seen:
             data.problems.append(
                 Problem(
-                    f"паспорт {key[0]} за {key[1]} год повторяется (уже был в строке {seen[key]})",
+                    message=f"паспорт {key[0]} за {key[1]} год повторяется (уже был в строке {seen[key]})",
                     sheet=PASSPORT_SHEET.name,
                     row=row.row,
                 )
@@ -423,7 +423,7 @@ def parse_registry(sheets: list[Sheet]) -> RegistryData:
         if ovz is not None and total is not None and ovz > total:
             data.problems.append(
                 Problem(
-                    f"обучающихся с ОВЗ ({ovz}) больше, чем всего обучающихся ({total})",
+                    message=f"обучающихся с ОВЗ ({ovz}) больше, чем всего обучающихся ({total})",
                     sheet=PASSPORT_SHEET.name,
                     row=row.row,
                 )

@@ -192,7 +192,7 @@ def registry_import(
     try:
         sheets = read_table_file(filename, data, limits)
     except FileRejected as exc:
-        report.problems.append(Problem(str(exc)))
+        report.problems.append(Problem(message=str(exc)))
         return report
     parsed = parse_registry(sheets)
     report.problems.extend(parsed.problems)
@@ -252,7 +252,9 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
             )
         )
     if user.municipality_id and user.municipality_id != municipality.pk:
-        report.problems.append(Problem("вы можете загружать реестр только своего муниципалитета"))
+        report.problems.append(
+            Problem(message="вы можете загружать реестр только своего муниципалитета")
+        )
         return
 
     logins = [row.values["login"] for row in parsed.schools] + [
@@ -266,7 +268,7 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
         if school is not None and school.municipality_id != municipality.pk:
             report.problems.append(
                 Problem(
-                    f"логин {login} уже принадлежит ОО «{school.short_name}» другого муниципалитета",
+                    message=f"логин {login} уже принадлежит ОО «{school.short_name}» другого муниципалитета",
                     sheet=SCHOOL_SHEET.name,
                     row=row.row,
                     column="A",
@@ -309,7 +311,7 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
             if predecessor is None:
                 report.problems.append(
                     Problem(
-                        f"предшественник {predecessor_login} не найден ни в файле, ни в реестре",
+                        message=f"предшественник {predecessor_login} не найден ни в файле, ни в реестре",
                         sheet=SCHOOL_SHEET.name,
                         row=row.row,
                     )
@@ -334,7 +336,7 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
         if school is None:
             report.problems.append(
                 Problem(
-                    f"ОО с логином {login} нет ни на листе «ОО», ни в реестре",
+                    message=f"ОО с логином {login} нет ни на листе «ОО», ни в реестре",
                     sheet=PASSPORT_SHEET.name,
                     row=row.row,
                     column="A",
@@ -344,7 +346,7 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
         if school.municipality_id != municipality.pk:
             report.problems.append(
                 Problem(
-                    f"ОО {login} относится к другому муниципалитету",
+                    message=f"ОО {login} относится к другому муниципалитету",
                     sheet=PASSPORT_SHEET.name,
                     row=row.row,
                 )
@@ -384,7 +386,9 @@ def _save_checked(instance: Any, user: User, report: RegistryReport, sheet: str,
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
             for message in messages:
-                report.problems.append(Problem(f"{field_name}: {message}", sheet=sheet, row=row))
+                report.problems.append(
+                    Problem(message=f"{field_name}: {message}", sheet=sheet, row=row)
+                )
 
 
 def file_sha256(data: bytes) -> str:

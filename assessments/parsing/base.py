@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning", "notice"]
+from msoko.problems import Problem
 
 FORMAT_F1 = "fisoko_f1"
 FORMAT_COLLECTION = "collection_form"
@@ -112,28 +112,6 @@ class ReferenceRow:
     participants: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     percents: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A problem found in a file, placed where the user can find it (Excel row and column)."""
-
-    sheet: str | None
-    row: int | None
-    column: str | None
-    message: str
-    severity: Severity = "error"
-
-    def __str__(self) -> str:
-        place = []
-        if self.sheet:
-            place.append(f"Лист «{self.sheet}»")
-        if self.row is not None:
-            place.append(f"строка {self.row}")
-        if self.column:
-            place.append(f"столбец {self.column}")
-        message = self.message if self.message.endswith((".", "!", "?")) else self.message + "."
-        return f"{', '.join(place)}: {message}" if place else message
 
 
 @dataclass

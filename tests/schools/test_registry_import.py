@@ -136,7 +136,7 @@ def test_unknown_school_type_is_reported_with_its_cell(specialist: Any) -> None:
     assert errors == [
         "Лист «ОО», строка 3, столбец D: «Тип»: неизвестный тип ОО «Академия»; допустимы: СОШ, ООШ, НОШ, "
         "Гимназия, Лицей, Центр образования, Вечерняя (сменная) школа, Кадетская школа, Детский сад (ДОО), "
-        "УДО, ДЮЦ, ДЮСШ"
+        "УДО, ДЮЦ, ДЮСШ."
     ]
 
 
@@ -146,7 +146,7 @@ def test_duplicate_logins_are_refused(specialist: Any) -> None:
 
     errors = _errors(registry_file(duplicate), specialist)
     assert (
-        "Лист «ОО», строка 4, столбец A: логин edu100001 повторяется (уже был в строке 2)" in errors
+        "Лист «ОО», строка 4, столбец A: логин edu100001 повторяется (уже был в строке 2)." in errors
     )
 
 
@@ -176,7 +176,7 @@ def test_a_passport_of_an_unknown_school_is_refused(specialist: Any) -> None:
 
     errors = _errors(registry_file(unknown), specialist)
     assert errors == [
-        "Лист «Паспорта», строка 6, столбец A: ОО с логином edu999999 нет ни на листе «ОО», ни в реестре"
+        "Лист «Паспорта», строка 6, столбец A: ОО с логином edu999999 нет ни на листе «ОО», ни в реестре."
     ]
 
 
@@ -192,7 +192,7 @@ def test_a_formula_instead_of_a_value_is_refused(specialist: Any) -> None:
     workbook.save(buffer)
     errors = _errors(buffer.getvalue(), specialist)
     assert errors == [
-        "Лист «Паспорта», строка 2, столбец C: «Обучающихся, чел.»: формула вместо значения; введите значение"
+        "Лист «Паспорта», строка 2, столбец C: «Обучающихся, чел.»: формула вместо значения; введите значение."
     ]
 
 
