@@ -1,0 +1,70 @@
+from django.db import models
+
+
+class ProcedureCode(models.TextChoices):
+    """Assessment procedures of DOMAIN §3; codes are the transliterations used everywhere."""
+
+    VPR = "vpr", "ВПР"
+    OGE = "oge", "ОГЭ"
+    GVE9 = "gve9", "ГВЭ-9"
+    EGE = "ege", "ЕГЭ"
+    GVE11 = "gve11", "ГВЭ-11"
+    NIKO = "niko", "НИКО"
+    RKR = "rkr", "РКР"
+    RDR = "rdr", "РДР"
+    ROP = "rop", "РОП"
+    MOP = "mop", "МОП"
+    DR10 = "dr10", "ДР-10"
+    VSOSH = "vsosh", "ВсОШ"
+
+
+class TaskLevel(models.TextChoices):
+    BASIC = "Б", "базовый"
+    ADVANCED = "П", "повышенный"
+    HIGH = "В", "высокий"
+
+
+class ThresholdKind(models.TextChoices):
+    """Kinds of ЕГЭ minimum scores (DOMAIN §3)."""
+
+    ATTESTAT = "attestat", "для аттестата"
+    UNIVERSITY = "university", "для поступления в вуз"
+    MINISTRY = "ministry", "установлен министерством (вуз)"
+
+
+class OlympiadStage(models.TextChoices):
+    SCHOOL = "school", "школьный"
+    MUNICIPAL = "municipal", "муниципальный"
+    REGIONAL = "regional", "региональный"
+    FINAL = "final", "заключительный"
+
+
+class OlympiadStatus(models.TextChoices):
+    WINNER = "winner", "победитель"
+    PRIZE = "prize", "призёр"
+    PARTICIPANT = "participant", "участник"
+
+
+class ReferenceLevel(models.TextChoices):
+    RUSSIA = "russia", "Россия"
+    REGION = "region", "Регион"
+    MUNICIPALITY = "municipality", "Муниципалитет"
+    SCHOOL = "school", "ОО"
+
+
+class ReferenceKind(models.TextChoices):
+    MARKS = "marks", "Статистика по отметкам"
+    JOURNAL = "journal", "Сравнение с отметками по журналу"
+
+
+class UploadStatus(models.TextChoices):
+    CHECKED = "checked", "Проверен, ожидает подтверждения"
+    REJECTED = "rejected", "Отклонён: есть ошибки"
+    QUEUED = "queued", "В очереди на загрузку"
+    IMPORTED = "imported", "Загружен"
+    FAILED = "failed", "Не загружен"
+
+
+class CampaignAction(models.TextChoices):
+    LOCK = "lock", "Приём результатов закрыт"
+    UNLOCK = "unlock", "Приём результатов открыт"

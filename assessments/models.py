@@ -1,0 +1,455 @@
+"""Assessment procedures, campaigns and results.
+
+Storage of results
+------------------
+One `Result` row per participant per campaign; the per-task scores of that participant
+are one JSON array on the row (`scores`, aligned with the campaign's task order; null = «X»,
+not attempted). A year of ВПР in a large municipality is about 100,000 participants × 20
+tasks: as a row per score that would be 2,000,000 rows a year with an index per row,
+and every figure (DOMAIN §5) reads a whole campaign at once anyway — per task, per
+requirement, per mark group — so the array is read in one sequential scan and summed in
+Python (assessments/indicators.py, ~0.3 s for such a campaign). No query ever filters on
+a single task's score. The array is a JSONField, so SQLite (the embedded default) and
+PostgreSQL (jsonb) store it alike, and bulk_create writes 100,000 rows in a few batches.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from assessments.choices import (
+    CampaignAction,
+    OlympiadStage,
+    OlympiadStatus,
+    ProcedureCode,
+    ReferenceKind,
+    ReferenceLevel,
+    TaskLevel,
+    ThresholdKind,
+    UploadStatus,
+)
+from msoko.querysets import ScopedQuerySet
+
+MARK_VALIDATORS = [MinValueValidator(2), MaxValueValidator(5)]
+
+
+class Procedure(models.Model):
+    """An assessment procedure (ВПР, ОГЭ, ЕГЭ …): reference data of DOMAIN §3."""
+
+    code = models.CharField("код", max_length=16, unique=True, choices=ProcedureCode.choices)
+    name = models.CharField("наименование", max_length=255)
+    grades = models.JSONField("классы", default=list)
+    has_marks = models.BooleanField("выставляется отметка", default=True)
+    has_test_score = models.BooleanField("есть тестовый балл", default=False)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "оценочная процедура"
+        verbose_name_plural = "оценочные процедуры"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class Subject(models.Model):
+    """A school subject, with the РЦОИ subject code used in ЕГЭ / ОГЭ protocols."""
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    name = models.CharField("наименование", max_length=255)
+    rcoi_code = models.CharField("код РЦОИ", max_length=4, blank=True)
+    synonyms = models.JSONField(
+        "другие написания", default=list, blank=True, help_text="Как предмет пишут в файлах."
+    )
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "предмет"
+        verbose_name_plural = "предметы"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def for_user(self, user: Any) -> CampaignQuerySet:
+        """Campaigns are public within the portal; their results are restricted per row."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self
+
+
+class Campaign(models.Model):
+    """One assessment: procedure × year × subject × grade (ВПР 2026, русский язык, 4 класс).
+
+    `year` is the calendar year the work is written (ВПР 2026 = spring of 2025/26).
+    The task list and the current scale are part of the campaign; earlier scales stay in
+    `ScaleVersion`, so figures computed with them can be explained later.
+    """
+
+    procedure = models.ForeignKey(Procedure, verbose_name="процедура", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(
+        "год", validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
+    grade = models.PositiveSmallIntegerField(
+        "класс", validators=[MinValueValidator(1), MaxValueValidator(11)]
+    )
+    date = models.DateField("дата проведения", null=True, blank=True)
+    variants = models.CharField(
+        "варианты", max_length=255, blank=True, help_text="Через запятую, например: 1, 2"
+    )
+    max_primary = models.DecimalField(
+        "максимальный первичный балл", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    scale = models.JSONField(
+        "шкала перевода", null=True, blank=True, help_text="Текущая версия шкалы."
+    )
+    is_locked = models.BooleanField("приём закрыт", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "оценочная кампания"
+        verbose_name_plural = "оценочные кампании"
+        ordering = ["-year", "procedure__order", "subject__order", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "year", "subject", "grade"], name="campaign_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} {self.year}, {self.subject.name.lower()}, {self.grade} класс"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:campaign_detail", args=[self.pk])
+
+
+class CampaignTask(models.Model):
+    """One task or criterion of a campaign (1, 9.1, 4К2): max score, level, requirement."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField("порядок")
+    number = models.CharField("номер", max_length=16)
+    max_score = models.DecimalField("максимальный балл", max_digits=5, decimal_places=1)
+    level = models.CharField(
+        "уровень сложности", max_length=1, choices=TaskLevel.choices, blank=True
+    )
+    requirement = models.TextField("проверяемые требования (умения)", blank=True)
+
+    class Meta:
+        verbose_name = "задание"
+        verbose_name_plural = "задания"
+        ordering = ["campaign", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="task_unique_number"),
+            models.UniqueConstraint(fields=["campaign", "order"], name="task_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} ({self.max_score} б.)"
+
+
+class ScaleVersion(models.Model):
+    """A version of a campaign's scale from primary score to mark (kept, never overwritten)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scale_versions")
+    version = models.PositiveSmallIntegerField("версия")
+    scale = models.JSONField("шкала")
+    comment = models.CharField("основание", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "версия шкалы"
+        verbose_name_plural = "версии шкал"
+        ordering = ["campaign", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "version"], name="scale_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: шкала, версия {self.version}"
+
+
+class CampaignEvent(models.Model):
+    """A lock or unlock of a campaign's result collection: who, when, why."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("действие", max_length=16, choices=CampaignAction.choices)
+    comment = models.CharField("комментарий", max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "событие кампании"
+        verbose_name_plural = "события кампаний"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.get_action_display()}"
+
+
+class EgeThreshold(models.Model):
+    """A ЕГЭ minimum score for one year and subject (Рособрнадзор or a ministry)."""
+
+    year = models.PositiveSmallIntegerField("год")
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
+    kind = models.CharField("вид порога", max_length=16, choices=ThresholdKind.choices)
+    value = models.DecimalField("значение", max_digits=5, decimal_places=1)
+    note = models.CharField("примечание", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "порог ЕГЭ"
+        verbose_name_plural = "пороги ЕГЭ"
+        ordering = ["-year", "subject__order", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "subject", "kind"], name="threshold_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.year}: {self.value} ({self.get_kind_display()})"
+
+
+class MappingProfile(models.Model):
+    """Column mapping of one region's РЦОИ protocol layout, with header synonyms.
+
+    `columns` maps a field (participant_code, school_code, class_name, variant,
+    short_answers, long_answers, primary_score, test_score, mark, subject_code) to the
+    header texts that mean it in this region's files.
+    """
+
+    name = models.CharField("название", max_length=255)
+    region = models.CharField("регион", max_length=255, blank=True)
+    kind = models.CharField(
+        "протокол",
+        max_length=8,
+        choices=[("ege", "ЕГЭ"), ("oge", "ОГЭ")],
+    )
+    columns = models.JSONField("столбцы и их синонимы", default=dict)
+    is_active = models.BooleanField("используется", default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    class Meta:
+        verbose_name = "профиль протокола РЦОИ"
+        verbose_name_plural = "профили протоколов РЦОИ"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResultUploadQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = ""
+
+
+class ResultUpload(models.Model):
+    """An uploaded result file: the upload history, the dry run's report and the import job.
+
+    `school` is the school a director uploaded for; a specialist's municipal-wide file has
+    none. The original file is kept and downloadable by those who may see the upload.
+    """
+
+    file = models.FileField("файл", upload_to="results/%Y/%m/")
+    filename = models.CharField("имя файла", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveIntegerField("размер, байт", default=0)
+    format = models.CharField("формат", max_length=32, blank=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name="кампания",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name="ОО",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="result_uploads",
+    )
+    status = models.CharField("состояние", max_length=16, choices=UploadStatus.choices)
+    rows = models.PositiveIntegerField("строк", default=0)
+    report = models.JSONField("результат проверки", default=dict, blank=True)
+    job = models.ForeignKey(
+        "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    imported_at = models.DateTimeField("применён", null=True, blank=True)
+
+    objects = ResultUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "загрузка результатов"
+        verbose_name_plural = "загрузки результатов"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ResultQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "school__municipality"
+
+
+class Result(models.Model):
+    """One participant of one campaign: scores per task, primary score, marks.
+
+    Keyed by participant code within the school: pupils' names are never stored.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="results")
+    participant_code = models.CharField("код участника", max_length=32)
+    class_name = models.CharField("класс", max_length=16, blank=True)
+    variant = models.CharField("вариант", max_length=16, blank=True)
+    scores = models.JSONField("баллы за задания", default=list)
+    primary_score = models.DecimalField(
+        "первичный балл", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    mark = models.PositiveSmallIntegerField(
+        "отметка", null=True, blank=True, validators=MARK_VALIDATORS
+    )
+    journal_mark = models.PositiveSmallIntegerField(
+        "отметка по журналу", null=True, blank=True, validators=MARK_VALIDATORS
+    )
+    test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, blank=True)
+    absent = models.BooleanField("отсутствовал", default=False)
+    upload = models.ForeignKey(
+        ResultUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
+    )
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "результат участника"
+        verbose_name_plural = "результаты участников"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "school", "participant_code"], name="result_unique_participant"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_code} ({self.campaign})"
+
+
+class ReferenceValueQuerySet(ScopedQuerySet):
+    def for_user(self, user: Any) -> ReferenceValueQuerySet:
+        """Russia, region and municipality rows are for all; a school's row for its own."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.sees_all_schools:
+            return self
+        return self.filter(
+            models.Q(school__isnull=True) | models.Q(school__in=user.visible_school_ids())
+        )
+
+
+class ReferenceValue(models.Model):
+    """A line of a ФИС ОКО aggregate form: the region's or Russia's figures for a campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField("форма", max_length=16, choices=ReferenceKind.choices)
+    level = models.CharField("уровень", max_length=16, choices=ReferenceLevel.choices)
+    name = models.CharField("группа участников", max_length=500)
+    code = models.CharField("код", max_length=64, blank=True)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    schools = models.PositiveIntegerField("кол-во ОО", null=True, blank=True)
+    participants = models.PositiveIntegerField("кол-во участников", null=True, blank=True)
+    counts = models.JSONField("количество", default=dict)
+    percents = models.JSONField("проценты", default=dict)
+    upload = models.ForeignKey(
+        ResultUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="references"
+    )
+
+    objects = ReferenceValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "эталонное значение"
+        verbose_name_plural = "эталонные значения"
+        ordering = ["campaign", "kind", "level", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def percent(self, key: str) -> Decimal | None:
+        value = self.percents.get(key)
+        return None if value is None else Decimal(str(value))
+
+
+class OlympiadResultQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "school__municipality"
+
+
+class OlympiadResult(models.Model):
+    """A participant's result at one stage of ВсОШ in one subject and grade."""
+
+    year = models.PositiveSmallIntegerField(
+        "учебный год (год окончания)", help_text="2026 — 2025/26 учебный год."
+    )
+    stage = models.CharField("этап", max_length=16, choices=OlympiadStage.choices)
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
+    grade = models.PositiveSmallIntegerField("класс")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="olympiad_results"
+    )
+    participant_code = models.CharField("код участника", max_length=32)
+    score = models.DecimalField("балл", max_digits=6, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(
+        "максимальный балл", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField("статус", max_length=16, choices=OlympiadStatus.choices)
+    upload = models.ForeignKey(
+        ResultUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = OlympiadResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "результат ВсОШ"
+        verbose_name_plural = "результаты ВсОШ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "stage", "subject", "grade", "school", "participant_code"],
+                name="olympiad_unique_participant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_code}: {self.subject}, {self.get_stage_display()} этап"

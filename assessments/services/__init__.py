@@ -1,0 +1,1 @@
+"""Writes of the assessments app: campaigns (campaigns.py) and result imports (imports.py)."""

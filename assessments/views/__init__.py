@@ -1,0 +1,1 @@
+"""Pages of the assessments app: the campaign catalogue and results (campaigns.py), uploads (uploads.py)."""
