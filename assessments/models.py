@@ -154,8 +154,8 @@ class CampaignTask(models.Model):
         verbose_name_plural = "задания"
         ordering = ["campaign", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "number"], name="task_unique_number"),
-            models.UniqueConstraint(fields=["campaign", "order"], name="task_unique_order"),
+            models.UniqueConstraint(fields=["campaign", "number"], name="campaign_task_unique_number"),
+            models.UniqueConstraint(fields=["campaign", "order"], name="campaign_task_unique_order"),
         ]
 
     def __str__(self) -> str:

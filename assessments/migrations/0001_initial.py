@@ -168,7 +168,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'задание',
                 'verbose_name_plural': 'задания',
                 'ordering': ['campaign', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'number'), name='task_unique_number'), models.UniqueConstraint(fields=('campaign', 'order'), name='task_unique_order')],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'number'), name='campaign_task_unique_number'), models.UniqueConstraint(fields=('campaign', 'order'), name='campaign_task_unique_order')],
             },
         ),
         migrations.CreateModel(
