@@ -3,10 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from schools.choices import Locality, OrgType
 from schools.models import Municipality, School, SocialPassport
+
+
+class YesNoAll(forms.Select):
+    """A yes / no filter whose empty choice reads «Все», not «Неизвестно»."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, choices=[("", "Все"), ("true", "Да"), ("false", "Нет")])
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -29,7 +37,9 @@ class SearchFilterSet(django_filters.FilterSet):
 class SchoolFilterSet(SearchFilterSet):
     search_fields = ("short_name", "full_name", "login", "inn", "address", "director_name")
 
-    org_type = django_filters.MultipleChoiceFilter(choices=OrgType.choices, label="Тип")
+    org_type = django_filters.ChoiceFilter(
+        choices=OrgType.choices, label="Тип", empty_label="Любой"
+    )
     locality = django_filters.ChoiceFilter(
         choices=Locality.choices, label="Местность", empty_label="Любая"
     )
@@ -56,7 +66,7 @@ class PassportFilterSet(SearchFilterSet):
     search_fields = ("school__short_name", "school__login")
 
     year = django_filters.NumberFilter(label="Год")
-    is_shnsu = django_filters.BooleanFilter(label="ШНСУ")
+    is_shnsu = django_filters.BooleanFilter(label="ШНСУ", widget=YesNoAll)
 
     class Meta:
         model = SocialPassport

@@ -44,6 +44,19 @@ class SchoolForm(forms.ModelForm):
 class PassportForm(forms.ModelForm):
     class Meta:
         model = SocialPassport
+        # Numbers are typed the Russian way, «20,5»; localized fields accept the comma.
+        # The year is left out: localized, it would be shown as «2 026».
+        localized_fields = [
+            "share_low_income",
+            "share_large_families",
+            "share_non_native",
+            "share_pdn",
+            "share_single_parent",
+            "share_parents_no_higher",
+            "share_teachers_pension",
+            "share_teachers_category",
+            "distance_km",
+        ]
         fields = [
             "year",
             *[
@@ -94,6 +107,7 @@ class WellbeingSettingsForm(forms.Form):
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=1,
+        localize=True,
         help_text="Доля школ с самым низким индексом (%) или значение индекса.",
     )
 
@@ -101,7 +115,11 @@ class WellbeingSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for factor in FACTORS:
             self.fields[f"w_{factor.key}"] = forms.DecimalField(
-                label=factor.label, min_value=Decimal(0), max_value=Decimal(100), decimal_places=2
+                label=factor.label,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                decimal_places=2,
+                localize=True,
             )
 
     def weights(self) -> dict[str, float]:

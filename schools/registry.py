@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from msoko.exports import is_formula_like
 from msoko.problems import Problem
 from msoko.spreadsheets import Sheet, clean_text, column_letter
 from schools.choices import Locality, OrgType
@@ -447,8 +448,11 @@ def registry_template(rows: dict[str, list[list[Any]]] | None = None) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.column_dimensions[get_column_letter(col)].width = column.width
         sheet.freeze_panes = "A2"
-        for row in (rows or {}).get(spec.name, []):
-            sheet.append([_safe_cell(value) for value in row])
+        for row_number, row in enumerate((rows or {}).get(spec.name, []), start=2):
+            for col, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_number, column=col, value=value)
+                if is_formula_like(value):
+                    cell.data_type = "s"  # text such as «=…» stays text, never a formula
         keys = [column.key for column in spec.columns]
         if "org_type" in keys:
             letter = get_column_letter(keys.index("org_type") + 1)
@@ -488,10 +492,3 @@ def registry_template(rows: dict[str, list[list[Any]]] | None = None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _safe_cell(value: Any) -> Any:
-    """Text that Excel would read as a formula is written with a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

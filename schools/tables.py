@@ -5,14 +5,8 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from msoko.tables import BooleanMarkColumn, DecimalColumn
 from schools.models import School, SocialPassport
-
-
-class BooleanMarkColumn(tables.BooleanColumn):
-    """«да» / «нет» in exports, a tick on the page."""
-
-    def value(self, value: Any, **kwargs: Any) -> str:
-        return "да" if value else "нет"
 
 
 class SchoolTable(tables.Table):
@@ -24,7 +18,7 @@ class SchoolTable(tables.Table):
         "Муниципалитет", accessor="municipality__short_name", order_by="municipality__name"
     )
     latest_pupils = tables.Column("Обучающихся", attrs={"td": {"class": "text-end"}})
-    latest_index = tables.Column("ИСБШ", attrs={"td": {"class": "text-end"}})
+    latest_index = DecimalColumn("ИСБШ")
     latest_shnsu = BooleanMarkColumn(verbose_name="ШНСУ", null=True)
     is_active = BooleanMarkColumn(verbose_name="Действует")
 
@@ -54,7 +48,7 @@ class PassportTable(tables.Table):
     pupils_total = tables.Column("Обучающихся")
     share_low_income = tables.Column("Малоимущие, %")
     share_parents_no_higher = tables.Column("Родители без ВО, %")
-    wellbeing_index = tables.Column("ИСБШ")
+    wellbeing_index = DecimalColumn("ИСБШ")
     is_shnsu = BooleanMarkColumn(verbose_name="ШНСУ")
 
     class Meta:

@@ -58,3 +58,11 @@ def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def int_ru(value: Any) -> str:
+    """A count with thin groups: 100000 → «100 000»."""
+    if value is None or value == "":
+        return "—"
+    return f"{int(value):,}".replace(",", "\u00a0")

@@ -146,7 +146,8 @@ def test_duplicate_logins_are_refused(specialist: Any) -> None:
 
     errors = _errors(registry_file(duplicate), specialist)
     assert (
-        "Лист «ОО», строка 4, столбец A: логин edu100001 повторяется (уже был в строке 2)." in errors
+        "Лист «ОО», строка 4, столбец A: логин edu100001 повторяется (уже был в строке 2)."
+        in errors
     )
 
 

@@ -1,0 +1,37 @@
+"""Columns shared by the tables of every app: Russian numbers and yes/no, same on page and in exports."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+
+class BooleanMarkColumn(tables.BooleanColumn):
+    """A tick on the page, «да» / «нет» in exports."""
+
+    def value(self, value: Any, **kwargs: Any) -> str:
+        return "да" if value else "нет"
+
+
+class DecimalColumn(tables.Column):
+    """A number rounded half up: «87,1» on the page, 87.1 as a number in exports."""
+
+    def __init__(self, *args: Any, places: int = 1, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+        self.quantum = Decimal(1).scaleb(-places)
+
+    def rounded(self, value: Any) -> Decimal | None:
+        if value is None or value == "":
+            return None
+        return Decimal(str(value)).quantize(self.quantum, rounding=ROUND_HALF_UP)
+
+    def render(self, value: Any) -> str:
+        rounded = self.rounded(value)
+        return "—" if rounded is None else format_html("{}", str(rounded).replace(".", ","))
+
+    def value(self, value: Any, **kwargs: Any) -> Any:
+        return self.rounded(value)

@@ -1,0 +1,39 @@
+"""The demo municipality loads, is believable, and loading it twice changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from msoko.choices import Role
+from msoko.models import User
+from schools.models import School, SocialPassport
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_builds_a_municipality_with_every_role() -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "логин: specialist" in text and "логин: director" in text
+    assert {user.role for user in User.objects.all()} == set(Role)
+    general = School.objects.general()
+    assert 28 <= general.count() <= 35
+    assert School.objects.exclude(pk__in=general).count() >= 5  # kindergartens and УДО
+    assert set(SocialPassport.objects.values_list("year", flat=True)) == {2024, 2025, 2026}
+    rural_shnsu = SocialPassport.objects.filter(year=2026, is_shnsu=True, school__locality="rural").count()
+    assert rural_shnsu >= SocialPassport.objects.filter(year=2026, is_shnsu=True).count() // 2
+    director = User.objects.get(username="director")
+    assert director.school is not None and director.school.is_general
+    merged = School.objects.get(login="edu330204")
+    assert merged.successor is not None and not merged.is_active
+
+
+def test_load_demo_twice_changes_nothing() -> None:
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    before = (School.history.count(), SocialPassport.history.count(), User.objects.count())
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    assert (School.history.count(), SocialPassport.history.count(), User.objects.count()) == before
