@@ -44,9 +44,9 @@ class SchoolFilterSet(SearchFilterSet):
         choices=Locality.choices, label="Местность", empty_label="Любая"
     )
     shnsu = django_filters.BooleanFilter(
-        field_name="latest_shnsu", label="ШНСУ (последний паспорт)"
+        field_name="latest_shnsu", label="ШНСУ (последний паспорт)", widget=YesNoAll
     )
-    is_active = django_filters.BooleanFilter(label="Действует")
+    is_active = django_filters.BooleanFilter(label="Действует", widget=YesNoAll)
     municipality = django_filters.ModelChoiceFilter(
         queryset=Municipality.objects.none(), label="Муниципалитет", empty_label="Все"
     )
