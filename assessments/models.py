@@ -154,8 +154,12 @@ class CampaignTask(models.Model):
         verbose_name_plural = "задания"
         ordering = ["campaign", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "number"], name="campaign_task_unique_number"),
-            models.UniqueConstraint(fields=["campaign", "order"], name="campaign_task_unique_order"),
+            models.UniqueConstraint(
+                fields=["campaign", "number"], name="campaign_task_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "order"], name="campaign_task_unique_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,7 +333,11 @@ class Result(models.Model):
     Keyed by participant code within the school: pupils' names are never stored.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
+    # No separate index on campaign: the unique constraint starts with it. Every index costs
+    # time on each import of 100,000 rows (see bench/import_vpr.py).
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="results")
     participant_code = models.CharField("код участника", max_length=32)
     class_name = models.CharField("класс", max_length=16, blank=True)
@@ -347,7 +355,12 @@ class Result(models.Model):
     test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, blank=True)
     absent = models.BooleanField("отсутствовал", default=False)
     upload = models.ForeignKey(
-        ResultUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
+        ResultUpload,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="results",
+        db_index=False,  # uploads are kept, not deleted; no lookup goes this way
     )
 
     objects = ResultQuerySet.as_manager()
@@ -360,7 +373,6 @@ class Result(models.Model):
                 fields=["campaign", "school", "participant_code"], name="result_unique_participant"
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "school"])]
 
     def __str__(self) -> str:
         return f"{self.participant_code} ({self.campaign})"

@@ -167,7 +167,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "roadmaps-reminders-daily": {
+        "task": "roadmaps.reminders_daily",
+        "schedule": timedelta(days=1),
+    },
+}
+ROADMAP_REMINDER_DAYS = env_int("ROADMAP_REMINDER_DAYS", 7, minimum=1)
 
 # Mail: console output by default; set EMAIL_HOST for a real relay.
 EMAIL_HOST = env_str("EMAIL_HOST")

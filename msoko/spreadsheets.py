@@ -38,7 +38,7 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject")
 
 _ROW_NUMBER = re.compile(rb'<row[^>]*?\sr="(\d+)"')
-_WIDE_CELL = re.compile(rb'\sr="[A-Z]{3}\d')  # a cell beyond column ZZ (702 columns)
+_WIDE_CELL = re.compile(rb' r="[A-Z]{3}\d')  # a cell beyond column ZZ (702 columns)
 _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d+)"[^>]*?>\s*<(?:\w+:)?f[\s>/]')
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z]")
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("schools/", include("schools.urls")),
+    path("roadmaps/", include("roadmaps.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

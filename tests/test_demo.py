@@ -24,7 +24,9 @@ def test_load_demo_builds_a_municipality_with_every_role() -> None:
     assert 28 <= general.count() <= 35
     assert School.objects.exclude(pk__in=general).count() >= 5  # kindergartens and УДО
     assert set(SocialPassport.objects.values_list("year", flat=True)) == {2024, 2025, 2026}
-    rural_shnsu = SocialPassport.objects.filter(year=2026, is_shnsu=True, school__locality="rural").count()
+    rural_shnsu = SocialPassport.objects.filter(
+        year=2026, is_shnsu=True, school__locality="rural"
+    ).count()
     assert rural_shnsu >= SocialPassport.objects.filter(year=2026, is_shnsu=True).count() // 2
     director = User.objects.get(username="director")
     assert director.school is not None and director.school.is_general

@@ -49,7 +49,7 @@ Detected = tuple[str, Header, Callable[[ParsedFile], None]]
 
 
 def _detect_sheet(
-    sheet: Sheet, profiles: Sequence[MappingProfile], procedure_hint: str
+    sheet: Sheet, profiles: Sequence[MappingProfile], procedure_hint: str, olympiad_stage: str = ""
 ) -> Detected | None:
     """The format of one sheet and a closure that parses it, or None."""
     top = [[norm(v) for v in row] for row in sheet.rows[:SCAN_ROWS]]
@@ -111,7 +111,7 @@ def _detect_sheet(
                 FORMAT_VSOSH,
                 header,
                 lambda res, h=header: olympiad.parse_olympiad(
-                    sheet, h, res, _title_stage(sheet, h)
+                    sheet, h, res, _title_stage(sheet, h) or olympiad_stage
                 ),
             )
         chosen = rcoi.choose_profile(header, profiles, procedure_hint)
@@ -142,9 +142,15 @@ def _expected() -> str:
 
 
 def parse_sheets(
-    sheets: list[Sheet], *, profiles: Sequence[MappingProfile] = DEFAULT_PROFILES
+    sheets: list[Sheet],
+    *,
+    profiles: Sequence[MappingProfile] = DEFAULT_PROFILES,
+    olympiad_stage: str = "",
 ) -> ParsedFile:
     """Detect the layout of an uploaded file (already read by `read_table_file`) and parse it.
+
+    `olympiad_stage` («школьный» …) is the ВсОШ stage chosen in the upload form, used when
+    neither a column nor the title names it.
 
     Every problem found is reported with its sheet, row and column; the caller decides
     whether errors block the import. Unknown layouts give a ParsedFile with one error.
@@ -156,7 +162,7 @@ def parse_sheets(
     data_sheets.sort(key=lambda s: norm(s.name) != "протокол")
     detected: list[tuple[Sheet, Detected]] = []
     for sheet in data_sheets:
-        found = _detect_sheet(sheet, profiles, hints.procedure)
+        found = _detect_sheet(sheet, profiles, hints.procedure, olympiad_stage)
         if found:
             detected.append((sheet, found))
     if not detected:

@@ -25,6 +25,8 @@ _PROCEDURE = re.compile(
     r"(?<![\w-])(впр|огэ|егэ|гвэ-?(?:9|11)|нико|всош|ркр|рдр|моп|др-10)(?![\w])"
 )
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+# A school year «2025/26», «2025-2026»: the portal keeps the year it ends (DOMAIN §3).
+_SCHOOL_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*[/–-]\s*(?:20)?(\d\d)(?!\d)")
 _GRADE = re.compile(r"(?<!\d)(\d{1,2})\s*(?:-?\s*й\s*)?класс")
 _TITLE_SUBJECT = re.compile(
     r"(?:впр|огэ|егэ|нико|ркр|рдр|моп)\s+20\d\d\.?\s+(.+?)\s+\d{1,2}\s*класс"
@@ -95,6 +97,9 @@ def _hints_from_title(result: ParsedFile, t: str) -> None:
     year = _YEAR.search(t)
     if year and result.year is None and (procedure or "класс" in t or "олимпиад" in t):
         result.year = int(year.group(1))
+        school_year = _SCHOOL_YEAR.search(t)
+        if school_year and (int(school_year.group(1)) + 1) % 100 == int(school_year.group(2)):
+            result.year = int(school_year.group(1)) + 1
     grade = _GRADE.search(t)
     if grade and result.grade is None and (procedure or "форма сбора" in t):
         result.grade = int(grade.group(1))

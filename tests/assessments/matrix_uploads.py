@@ -4,10 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix import Case
+from django.core.files.base import ContentFile
 
-CASES: dict[str, Case] = {}
+from assessments.choices import UploadStatus
+from assessments.models import ResultUpload
+from tests.matrix import Case, everyone
+
+UPLOADERS = everyone(200, official=403)
+# An upload of school A: its director and the department see it; director B gets 404.
+OWN_UPLOAD = everyone(200, director_b=404)
+# Confirming a rejected upload is refused with a message and a redirect to its page.
+CONFIRM = everyone(302, official=403, director_b=404)
+
+CASES: dict[str, Case] = {
+    "assessments:upload_list": Case(everyone(200)),
+    "assessments:upload_create": Case(UPLOADERS),
+    "assessments:upload_detail": Case(OWN_UPLOAD, args=lambda w: [w["result_upload_a"].pk]),
+    "assessments:upload_progress": Case(OWN_UPLOAD, args=lambda w: [w["result_upload_a"].pk]),
+    "assessments:upload_file": Case(OWN_UPLOAD, args=lambda w: [w["result_upload_a"].pk]),
+    "assessments:upload_confirm": Case(
+        CONFIRM, args=lambda w: [w["result_upload_a"].pk], method="post"
+    ),
+}
 
 
 def build_world(world: dict[str, Any]) -> None:
-    """Add the objects these URLs need (build_world of campaigns runs first)."""
+    """A rejected upload of school A (made by its director), under a key of our own."""
+    upload = ResultUpload(
+        filename="f1.xlsx",
+        sha256="0" * 64,
+        status=UploadStatus.REJECTED,
+        school=world["school_a"],
+        uploaded_by=world["director_a"],
+        report={"problems": [], "errors": 1, "problems_total": 0},
+    )
+    upload.file.save("f1.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    world["result_upload_a"] = upload

@@ -1,0 +1,111 @@
+"""Print the per-school and municipal figures of every matching campaign as CSV."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import stats
+from assessments.choices import ProcedureCode
+from assessments.indicators import round_half_up
+from assessments.models import Campaign
+
+# key, header, decimal places (None: printed as is)
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("participants", "Участников", None),
+    ("absent", "Отсутствовали", None),
+    ("p2", "«2», %", 1),
+    ("p3", "«3», %", 1),
+    ("p4", "«4», %", 1),
+    ("p5", "«5», %", 1),
+    ("pass_rate", "Успеваемость, %", 1),
+    ("quality_rate", "Качество, %", 1),
+    ("mean_mark", "Средняя отметка", 2),
+    ("mean_primary", "Средний первичный балл", 1),
+    ("mean_primary_percent", "Средний первичный балл, % от макс.", 1),
+    ("lowered_percent", "Понизили, %", 1),
+    ("confirmed_percent", "Подтвердили, %", 1),
+    ("raised_percent", "Повысили, %", 1),
+    ("mean_score", "Средний тестовый балл", 1),
+    ("below_attestat_percent", "Ниже минимума (аттестат), %", 1),
+    ("below_university_percent", "Ниже минимума (вуз), %", 1),
+    ("high_percent", "81–100, %", 1),
+    ("hundred", "Стобалльников", None),
+)
+HEADER = (
+    ["Год", "Процедура", "Предмет", "Класс", "Уровень", "Логин ОО", "ОО"]
+    + [header for _key, header, _places in COLUMNS]
+    + ["Мало данных"]
+)
+
+
+def _procedure_code(value: str) -> str:
+    wanted = value.strip().lower()
+    for choice in ProcedureCode:
+        if wanted in (choice.value, str(choice.label).lower()):
+            return choice.value
+    raise CommandError(f"Неизвестная процедура «{value}».")
+
+
+def _cells(row: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    for key, _header, places in COLUMNS:
+        value = row.get(key)
+        if places is not None and value is not None:
+            value = round_half_up(value, places)
+        out.append("" if value is None else value)
+    out.append("да" if row.get("small_sample") else "нет")
+    return out
+
+
+class Command(BaseCommand):
+    help = (
+        "Печатает показатели кампаний (по ОО и по муниципалитету) в CSV: "
+        "export_campaign_stats --format csv [--year 2026] [--procedure ВПР]"
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--format", choices=["csv"], default="csv")
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--procedure", help="код (vpr, oge, ege …) или название (ВПР)")
+        parser.add_argument("--delimiter", default=";", help="разделитель CSV, по умолчанию «;»")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        campaigns = Campaign.objects.select_related("procedure", "subject").order_by(
+            "year", "procedure__order", "subject__order", "grade"
+        )
+        if options["year"]:
+            campaigns = campaigns.filter(year=options["year"])
+        if options["procedure"]:
+            campaigns = campaigns.filter(procedure__code=_procedure_code(options["procedure"]))
+        writer = csv.writer(self.stdout, delimiter=options["delimiter"], lineterminator="\n")
+        writer.writerow(HEADER)
+        for campaign in campaigns:
+            try:
+                report = stats.campaign_report(campaign)
+            except ValueError as exc:
+                self.stderr.write(f"{campaign}: показатели не рассчитаны: {exc}")
+                continue
+            head = [
+                campaign.year,
+                campaign.procedure.get_code_display(),
+                campaign.subject.name,
+                campaign.grade,
+            ]
+            ege = report.is_ege and not report.has_marks
+            for school, school_stats in report.schools:
+                row = self._row(report, school_stats, report.ege_schools.get(school.pk), ege)
+                writer.writerow([*head, "ОО", school.login, school.short_name, *_cells(row)])
+            row = self._row(report, report.total, report.ege_total, ege)
+            writer.writerow([*head, report.total_label, "", "", *_cells(row)])
+
+    @staticmethod
+    def _row(
+        report: stats.CampaignReport, figures: Any, ege: dict[str, Any] | None, is_ege: bool
+    ) -> dict[str, Any]:
+        row = stats.figures_row(figures) | stats.journal_row(figures)
+        if is_ege and ege:
+            row |= stats.ege_row(ege, figures)
+        return row

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: dict[str, Any]) -> int:
+    """Unread portal notifications of the signed-in user (the badge in the menu)."""
+    from roadmaps.models import Notification
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.for_user(user).unread().count()
+
+
+@register.filter
+def ru_number(value: Any) -> str:
+    """Decimal 5.50 → «5,5»; None → «—»."""
+    if value is None or value == "":
+        return "—"
+    return f"{value.normalize():f}".replace(".", ",") if hasattr(value, "normalize") else str(value)
