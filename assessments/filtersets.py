@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from assessments.choices import ThresholdKind
-from assessments.models import Campaign, EgeThreshold, Procedure, Subject
+from assessments.models import Campaign, EgeThreshold, MappingProfile, Procedure, Subject
 from schools.filtersets import SearchFilterSet
 
 GRADES = [(grade, f"{grade} класс") for grade in range(1, 12)]
@@ -44,3 +44,15 @@ class EgeThresholdFilterSet(SearchFilterSet):
     class Meta:
         model = EgeThreshold
         fields = ["q", "year", "subject", "kind"]
+
+
+class MappingProfileFilterSet(SearchFilterSet):
+    search_fields = ("name", "region")
+
+    kind = django_filters.ChoiceFilter(
+        choices=[("ege", "ЕГЭ"), ("oge", "ОГЭ")], label="Протокол", empty_label="Любой"
+    )
+
+    class Meta:
+        model = MappingProfile
+        fields = ["q", "kind"]

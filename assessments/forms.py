@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from assessments.choices import TaskLevel
-from assessments.models import Campaign, EgeThreshold
+from assessments.models import Campaign, EgeThreshold, MappingProfile
 from assessments.scales import MarkCondition, Scale
 from assessments.services.campaigns import TaskData
 
@@ -178,3 +178,69 @@ class EgeThresholdForm(forms.ModelForm):
     class Meta:
         model = EgeThreshold
         fields = ["year", "subject", "kind", "value", "note"]
+
+
+# Fields of a РЦОИ protocol a profile maps, with their Russian names (assessments/parsing/rcoi.py).
+PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("participant_code", "Код участника"),
+    ("school_code", "Код ОО"),
+    ("class_name", "Класс"),
+    ("variant", "Вариант"),
+    ("short_answers", "Ответы в краткой форме"),
+    ("long_answers", "Ответы в развёрнутой форме"),
+    ("primary_score", "Первичный балл"),
+    ("test_score", "Тестовый балл (ЕГЭ)"),
+    ("mark", "Оценка (ОГЭ)"),
+    ("subject_code", "Код предмета"),
+)
+
+
+class MappingProfileForm(forms.ModelForm):
+    """A profile: for each field, the header texts that mean it, separated by «;»."""
+
+    class Meta:
+        model = MappingProfile
+        fields = ["name", "region", "kind", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        columns = self.instance.columns if self.instance.pk else _default_columns("ege")
+        for key, label in PROFILE_FIELDS:
+            self.fields[f"col_{key}"] = forms.CharField(
+                label=label,
+                required=key == "participant_code",
+                initial="; ".join(columns.get(key, [])),
+                help_text="Заголовки столбца через «;», например: Код участника; Код",
+            )
+
+    def columns(self) -> dict[str, list[str]]:
+        result = {}
+        for key, _label in PROFILE_FIELDS:
+            synonyms = [s.strip() for s in self.cleaned_data.get(f"col_{key}", "").split(";")]
+            if any(synonyms):
+                result[key] = [s for s in synonyms if s]
+        return result
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind, region = cleaned.get("kind"), cleaned.get("region", "")
+        others = MappingProfile.objects.filter(kind=kind, region=region, is_active=True)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if cleaned.get("is_active") and others.exists():
+            self.add_error(
+                "region",
+                "Для этого региона уже есть действующий профиль протокола этого вида — "
+                "измените его или отключите.",
+            )
+        last = "col_test_score" if kind == "ege" else "col_mark"
+        if kind and not cleaned.get(last):
+            self.add_error(last, "Для протокола ЕГЭ нужен тестовый балл, для ОГЭ — оценка.")
+        return cleaned
+
+
+def _default_columns(kind: str) -> dict[str, list[str]]:
+    from assessments.parsing import DEFAULT_PROFILES
+
+    profile = next(p for p in DEFAULT_PROFILES if p.kind == kind)
+    return dict(profile.columns)

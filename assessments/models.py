@@ -333,10 +333,17 @@ class Result(models.Model):
     Keyed by participant code within the school: pupils' names are never stored.
     """
 
-    # No separate index on campaign: the unique constraint starts with it. Every index costs
-    # time on each import of 100,000 rows (see bench/import_vpr.py).
+    # No separate index on campaign: the unique constraint starts with it. No database-level
+    # foreign key either: PostgreSQL checks one with a trigger per inserted row, which was
+    # two thirds of the time of writing a year of ВПР (bench/import_vpr.py). The import
+    # holds the campaign row locked while it writes, and deletions go through the ORM,
+    # which cascades itself; the school keeps its database constraint.
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="results", db_index=False
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="results")
     participant_code = models.CharField("код участника", max_length=32)
@@ -360,7 +367,10 @@ class Result(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="results",
-        db_index=False,  # uploads are kept, not deleted; no lookup goes this way
+        # Uploads are kept, never deleted; the link is informative, no lookup goes this way,
+        # and a per-row foreign-key check would slow every import (see `campaign`).
+        db_index=False,
+        db_constraint=False,
     )
 
     objects = ResultQuerySet.as_manager()

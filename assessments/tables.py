@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from assessments.indicators import format_decimal, round_half_up
-from assessments.models import Campaign, EgeThreshold
+from assessments.models import Campaign, EgeThreshold, MappingProfile
+from msoko.tables import BooleanMarkColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -309,4 +310,21 @@ class EgeThresholdTable(tables.Table):
         return format_html(
             '<a href="{}">Изменить</a>',
             reverse("assessments:threshold_update", args=[record.pk]),
+        )
+
+
+class MappingProfileTable(tables.Table):
+    name = tables.Column("Профиль", linkify=("assessments:profile_update", {"pk": tables.A("pk")}))
+    region = tables.Column("Регион")
+    kind = tables.Column("Протокол")
+    is_active = BooleanMarkColumn(verbose_name="Используется")
+    updated_at = tables.DateTimeColumn(verbose_name="Изменён", format="j E Y, H:i")
+
+    class Meta:
+        model = MappingProfile
+        fields = ("name", "region", "kind", "is_active", "updated_at")
+        order_by = ("kind", "name")
+        empty_text = (
+            "Своих профилей пока нет: протоколы читаются по типовым профилям ЕГЭ и ОГЭ. "
+            "Добавьте профиль, если заголовки протоколов вашего региона другие."
         )

@@ -1,5 +1,5 @@
-from assessments.views import campaigns, uploads
+from assessments.views import campaigns, profiles, uploads
 
 app_name = "assessments"
 
-urlpatterns = campaigns.urlpatterns + uploads.urlpatterns
+urlpatterns = campaigns.urlpatterns + uploads.urlpatterns + profiles.urlpatterns

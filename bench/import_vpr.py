@@ -13,7 +13,7 @@ One run:
 4. times the full import in a fresh process: `upload_import` (read with every safety check,
    format detection, validation against the database and the scale, one DELETE, COPY of
    the rows) plus the campaign figures per school and for the municipality
-   (`assessments.indicators.group_by` over the stored rows);
+   (`assessments.stats.campaign_report`, the code of the results page, over the stored rows);
 5. prints both times, the ratio, rows per second and the import's peak memory, then drops
    the database.
 
@@ -232,8 +232,8 @@ def phase_import(upload_id: int, media: str) -> dict[str, Any]:
     django_setup(media)
     from django.db import connection
 
-    from assessments.indicators import group_by
     from assessments.services.imports import upload_import
+    from assessments.stats import campaign_report
 
     connection.ensure_connection()
     baseline = peak_mb()
@@ -242,62 +242,21 @@ def phase_import(upload_id: int, media: str) -> dict[str, Any]:
     stored = time.perf_counter()
     from assessments.models import Campaign
 
-    campaign = Campaign.objects.get(pk=outcome["campaign_id"])
-    tasks = list(campaign.tasks.order_by("order"))
-    records = stored_rows(campaign.pk)
-    figures = group_by(records, lambda r: r.school_id, tasks, max_primary=campaign.max_primary)
+    campaign = Campaign.objects.select_related("procedure").get(pk=outcome["campaign_id"])
+    # The figures exactly as the results page computes them (assessments/stats.py).
+    report = campaign_report(campaign)
     finished = time.perf_counter()
     return {
         "created": outcome["created"],
         "import_seconds": stored - started,
         "figures_seconds": finished - stored,
         "seconds": finished - started,
-        "schools_with_figures": len(figures.groups),
-        "municipal_participants": figures.total.participants,
-        "municipal_quality": str(figures.total.quality_rate),
+        "schools_with_figures": len(report.schools),
+        "municipal_participants": report.total.participants,
+        "municipal_quality": str(report.total.quality_rate),
         "baseline_mb": baseline,
         "peak_mb": peak_mb(),
     }
-
-
-def stored_rows(campaign_id: int) -> list[_Row]:
-    """The campaign's stored results as light records, read in one query.
-
-    PostgreSQL builds one JSON array of the rows and Python decodes it once (C speed),
-    instead of Django decoding 100,000 JSON cells and building Decimals one by one.
-    """
-    from django.db import connection
-
-    sql = (
-        "SELECT coalesce(json_agg(json_build_array(school_id, absent, primary_score, mark, "
-        "journal_mark, scores))::text, '[]') FROM assessments_result WHERE campaign_id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign_id])
-        (text,) = cursor.fetchone()
-    return [_Row(*values) for values in json.loads(text)]
-
-
-class _Row:
-    """A stored result as `indicators.ResultLike` (values_list rows, no model instances)."""
-
-    __slots__ = ("absent", "journal_mark", "mark", "primary_score", "school_id", "scores")
-
-    def __init__(
-        self,
-        school_id: int,
-        absent: bool,
-        primary_score: Any,
-        mark: int | None,
-        journal_mark: int | None,
-        scores: list[float | None],
-    ) -> None:
-        self.school_id = school_id
-        self.absent = absent
-        self.primary_score = primary_score
-        self.mark = mark
-        self.journal_mark = journal_mark
-        self.scores = scores
 
 
 # --- driver -----------------------------------------------------------------------------------

@@ -29,12 +29,14 @@ from assessments.models import (
     CampaignEvent,
     CampaignTask,
     EgeThreshold,
+    MappingProfile,
     Result,
     ScaleVersion,
 )
 from assessments.parsing import FORMAT_UNKNOWN, ParsedFile, parse_sheets
 from assessments.scales import Scale
 from msoko.exports import XLSX_TYPE
+from msoko.models import User
 from msoko.spreadsheets import read_table_file
 
 # --------------------------------------------------------------------------- tasks
@@ -395,3 +397,17 @@ class CampaignTemplate:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return self.filename(), XLSX_TYPE, buffer.getvalue()
+
+
+@transaction.atomic
+def mapping_profile_save(
+    *, profile: MappingProfile, columns: dict[str, list[str]], user: User
+) -> MappingProfile:
+    """Save a РЦОИ column profile; imports use it from the next upload on."""
+    if not columns.get("participant_code"):
+        raise ValidationError("В профиле нужен хотя бы столбец «Код участника».")
+    profile.columns = columns
+    profile.updated_by = user
+    profile.full_clean()
+    profile.save()
+    return profile

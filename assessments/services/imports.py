@@ -1260,7 +1260,9 @@ def _copy_results(
             while (item := chunks.get()) is not None:
                 if isinstance(item, BaseException):
                     raise item
-                raw.copy_expert(sql, io.StringIO(item))
+                # One read per chunk: with 8 KB reads the waiting thread queues for the GIL
+                # behind the producer hundreds of times per chunk.
+                raw.copy_expert(sql, io.StringIO(item), size=len(item) + 1)
                 created += item.count("\n")
                 report(45 + 50 * created // max(total, 1), f"Записано {created} из {total}…")
         finally:

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from assessments.models import Campaign, CampaignTask, EgeThreshold, Procedure, Result, Subject
+from assessments.models import (
+    Campaign,
+    CampaignTask,
+    EgeThreshold,
+    MappingProfile,
+    Procedure,
+    Result,
+    Subject,
+)
 from assessments.scales import Scale
 from tests.matrix import Case, editors_only, everyone
 
@@ -29,6 +37,9 @@ CASES: dict[str, Case] = {
     "assessments:threshold_create": Case(editors_only()),
     "assessments:threshold_update": Case(editors_only(), args=lambda w: [w["threshold"].pk]),
     "assessments:reference": Case(everyone(200)),
+    "assessments:profile_list": Case(editors_only()),
+    "assessments:profile_create": Case(editors_only()),
+    "assessments:profile_update": Case(editors_only(), args=lambda w: [w["profile"].pk]),
 }
 
 # The small campaign: 4 tasks, max 8; «3» from 3, «4» from 5, «5» from 7.
@@ -127,3 +138,9 @@ def build_world(world: dict[str, Any]) -> None:
     """Add the objects these URLs need (build_world of campaigns runs first)."""
     world["campaign"] = hand_campaign(world["school_a"], world["school_b"])
     world["threshold"] = EgeThreshold.objects.order_by("pk").first()
+    world["profile"] = MappingProfile.objects.create(
+        name="ЕГЭ, Тестовая область",
+        region="Тестовая область",
+        kind="ege",
+        columns={"participant_code": ["Код"], "test_score": ["Балл"]},
+    )
