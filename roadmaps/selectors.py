@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from msoko.history import HistoryEntry, history_entries
 from msoko.models import User
 from roadmaps.choices import CLOSED_STATUSES, CycleElement, OccurrenceStatus
 from roadmaps.models import (
@@ -24,7 +25,6 @@ from roadmaps.models import (
     TaskComment,
     level_for,
 )
-from schools.selectors import HistoryEntry, _entries  # the registry's diff-based history display
 
 
 def roadmaps_for(user: User) -> QuerySet[Roadmap]:
@@ -184,8 +184,8 @@ def task_history(task: Task, user: User, limit: int = 100) -> list[HistoryEntry]
         .select_related("history_user", "school")
         .order_by("-history_date")[:limit]
     )
-    entries = _entries(records, lambda r: "Карточка задачи", Task)
-    entries += _entries(
+    entries = history_entries(records, lambda r: "Карточка задачи", Task)
+    entries += history_entries(
         occurrence_records,
         lambda r: f"Исполнение: {r.label}" + (f", {r.school}" if r.school_id else ""),
         Occurrence,
@@ -196,7 +196,7 @@ def task_history(task: Task, user: User, limit: int = 100) -> list[HistoryEntry]
 
 def occurrence_history(occurrence: Occurrence, limit: int = 50) -> list[HistoryEntry]:
     records = occurrence.history.select_related("history_user").order_by("-history_date")[:limit]
-    return _entries(records, lambda r: "Исполнение", Occurrence)
+    return history_entries(records, lambda r: "Исполнение", Occurrence)
 
 
 def comments_for(task: Task, user: User) -> QuerySet[TaskComment]:

@@ -417,7 +417,7 @@ def occurrence_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "occurrence": occurrence,
             "task": task,
             "form": form if can_update else None,
-            "evidence_form": EvidenceForm() if can_update else None,
+            "evidence_form": EvidenceForm(prefix="evidence") if can_update else None,
             "evidence": occurrence.evidence.select_related("added_by"),
             "history": selectors.occurrence_history(occurrence),
             "target_met": services.target_met(occurrence),
@@ -432,7 +432,7 @@ def evidence_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     occurrence = _occurrence(request, pk)
     if not services.can_update_occurrence(request.user, occurrence):
         raise PermissionDenied("Подтверждения прикладывает ответственная организация.")
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from msoko.history import HistoryEntry, history_entries
 from msoko.models import User
 from schools.models import Municipality, School, SocialPassport, WellbeingSettings
 
@@ -54,56 +53,6 @@ def home_summary(user: User) -> dict[str, Any]:
     }
 
 
-@dataclass
-class HistoryEntry:
-    """One change of a school or of one of its passports, for the school page."""
-
-    when: datetime
-    who: str
-    what: str
-    action: str
-    changes: list[tuple[str, str, str]]
-
-
-ACTIONS = {"+": "создание", "~": "изменение", "-": "удаление"}
-
-
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "да" if value else "нет"
-    return str(value)
-
-
-def _entries(records: Any, label: Any, model: Any) -> list[HistoryEntry]:
-    entries = []
-    records = list(records)
-    for record in records:
-        previous = record.prev_record
-        changes: list[tuple[str, str, str]] = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = model._meta.get_field(change.field)
-                changes.append(
-                    (str(field.verbose_name), _display(change.old), _display(change.new))
-                )
-            if not changes:
-                continue
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "система",
-                what=label(record),
-                action=ACTIONS.get(record.history_type, record.history_type),
-                changes=changes,
-            )
-        )
-    return entries
-
-
 def school_history(school: School, limit: int = 100) -> list[HistoryEntry]:
     """Changes of the school card and of its passports, newest first."""
     school_records = school.history.select_related("history_user").order_by("-history_date")[:limit]
@@ -112,8 +61,8 @@ def school_history(school: School, limit: int = 100) -> list[HistoryEntry]:
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
-    entries = _entries(school_records, lambda r: "Карточка ОО", School)
-    entries += _entries(
+    entries = history_entries(school_records, lambda r: "Карточка ОО", School)
+    entries += history_entries(
         passport_records, lambda r: f"Социальный паспорт {r.year} г.", SocialPassport
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 
 from msoko.choices import Role
 from msoko.models import User
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import MunicipalityFactory, PassportFactory, SchoolFactory, UserFactory
 
 
@@ -102,3 +104,21 @@ def client_for() -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
+    require_service(Path(CHROMIUM).exists(), "Debian chromium (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the ORM calls of the fixtures are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()

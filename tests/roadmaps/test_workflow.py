@@ -149,7 +149,8 @@ def test_director_marks_done_through_the_page(
 
     upload = SimpleUploadedFile("otchet.pdf", PDF, content_type="application/pdf")
     client.post(
-        f"/roadmaps/occurrences/{occurrence.pk}/evidence/", {"file": upload, "comment": "Отчёт"}
+        f"/roadmaps/occurrences/{occurrence.pk}/evidence/",
+        {"evidence-file": upload, "evidence-comment": "Отчёт"},
     )
     evidence = Evidence.objects.get(occurrence=occurrence)
     assert evidence.file and evidence.original_name == "otchet.pdf"

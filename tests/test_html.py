@@ -1,0 +1,59 @@
+"""Every page a role can open is well-formed for assistive technology.
+
+Runs over the permission matrix: for each page that answers 200 with HTML, ids are
+unique and every <label for=…> points at an element that exists. Two forms on one page
+with the same field names once sent a comment into the wrong box; this keeps it so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.test_permissions import MATRIX, world  # noqa: F401 — the shared fixture
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: Counter[str] = Counter()
+        self.label_targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids[values["id"] or ""] += 1
+        if tag == "label" and values.get("for"):
+            self.label_targets.append(values["for"] or "")
+
+
+PAGES = sorted(
+    name for name, case in MATRIX.items() if case.method == "get" and not name.startswith("admin:")
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["specialist", "director_a"])
+@pytest.mark.parametrize("name", PAGES)
+def test_ids_are_unique_and_labels_point_at_fields(
+    name: str,
+    role: str,
+    world: dict[str, Any],  # noqa: F811 — the fixture imported above
+    client_for: Any,
+) -> None:
+    case = MATRIX[name]
+    if case.expected[role] != 200:
+        pytest.skip("the role does not open this page")
+    response = client_for(world[role]).get(reverse(name, args=case.args(world)))
+    if not response["Content-Type"].startswith("text/html"):
+        pytest.skip("not a page")
+    parser = _Ids()
+    parser.feed(response.content.decode())
+    duplicates = sorted(i for i, count in parser.ids.items() if count > 1)
+    assert not duplicates, f"duplicate ids on {name}: {duplicates}"
+    dangling = sorted(set(parser.label_targets) - set(parser.ids))
+    assert not dangling, f"labels pointing nowhere on {name}: {dangling}"
