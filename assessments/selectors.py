@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from assessments.choices import UploadStatus
 from assessments.models import (
     Campaign,
     CampaignEvent,
@@ -150,3 +151,19 @@ def procedures() -> QuerySet[Procedure]:
 
 def subjects() -> QuerySet[Subject]:
     return Subject.objects.all()
+
+
+def home_summary(user: Any) -> dict[str, Any]:
+    """What the home page says about assessments: this year's campaigns and open ones."""
+    year = Campaign.objects.aggregate(latest=Max("year"))["latest"]
+    campaigns = (
+        Campaign.objects.for_user(user).filter(year=year) if year else Campaign.objects.none()
+    )
+    return {
+        "year": year,
+        "campaigns": campaigns.count(),
+        "open": campaigns.filter(is_locked=False).count(),
+        "uploads_waiting": ResultUpload.objects.for_user(user)
+        .filter(status=UploadStatus.CHECKED)
+        .count(),
+    }

@@ -68,9 +68,16 @@ class LoginView(auth_views.LoginView):
 
 @role_required()
 def home(request: AuthedHttpRequest) -> HttpResponse:
+    from assessments.selectors import home_summary as assessments_summary
+    from roadmaps.selectors import home_summary as roadmaps_summary
     from schools.selectors import home_summary
 
-    return render(request, "home.html", {"summary": home_summary(request.user)})
+    context = {
+        "summary": home_summary(request.user),
+        "assessments": assessments_summary(request.user),
+        "roadmaps": roadmaps_summary(request.user),
+    }
+    return render(request, "home.html", context)
 
 
 @role_required()

@@ -42,17 +42,45 @@ SCHOOL_LOGINS = ("edu330101", "edu330102", "edu330103", "edu330202", "edu330205"
 _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
 
 
+_RENAMES = (
+    (re.compile(r"[Мм]униципального образования «Акушинский\s+район»"), "Светлореченского МО"),
+    (re.compile(r"МО «Акушинский\s+район»"), "Светлореченского МО"),
+    (re.compile(r"Акушинском\s+районе"), "Светлореченском МО"),
+    (re.compile(r"Акушинский\s+район"), "Светлореченский МО"),
+)
+
+
+def _walk(value: Any, text: Any, number: Any) -> Any:
+    """Apply `text` to every string and `number` to every int of a fixture."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, list):
+        return [_walk(item, text, number) for item in value]
+    if isinstance(value, dict):
+        return {key: _walk(item, text, number) for key, item in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return value
+
+
 def _shift_years(value: Any, shift: int) -> Any:
     """Move every year in the fixture by `shift` (deadline phrases, act date, period)."""
-    if isinstance(value, str):
-        return _YEAR.sub(lambda m: str(int(m.group(1)) + shift), value)
-    if isinstance(value, list):
-        return [_shift_years(item, shift) for item in value]
-    if isinstance(value, dict):
-        return {key: _shift_years(item, shift) for key, item in value.items()}
-    if isinstance(value, int) and 2000 <= value <= 2100:
-        return value + shift
-    return value
+    return _walk(
+        value,
+        lambda text: _YEAR.sub(lambda m: str(int(m.group(1)) + shift), text),
+        lambda number: number + shift if 2000 <= number <= 2100 else number,
+    )
+
+
+def _renamed(value: Any) -> Any:
+    """The Акуша road map, spoken of as the demo municipality's own."""
+
+    def rename(text: str) -> str:
+        for pattern, replacement in _RENAMES:
+            text = pattern.sub(replacement, text)
+        return text
+
+    return _walk(value, rename, lambda number: number)
 
 
 def _exists(data: dict[str, Any]) -> bool:
@@ -84,7 +112,7 @@ def _current_roadmap(specialist: User, municipality: Municipality | None) -> Roa
     today = timezone.localdate()
     data = json.loads((Path(FIXTURES_DIR) / CURRENT_SOURCE).read_text(encoding="utf-8"))
     shift = today.year - 1 - int(data["period"][0])  # last year, this year, next year
-    data = _shift_years(data, shift)
+    data = _renamed(_shift_years(data, shift))
     data["title"] = CURRENT_TITLE
     data["act"] = {
         "kind": "приказ",

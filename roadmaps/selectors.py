@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from msoko.history import HistoryEntry, history_entries
 from msoko.models import User
-from roadmaps.choices import CLOSED_STATUSES, CycleElement, OccurrenceStatus
+from roadmaps.choices import CLOSED_STATUSES, CycleElement, OccurrenceStatus, RoadmapStatus
 from roadmaps.models import (
     MAX_TOTAL,
     CycleAssessment,
@@ -250,3 +250,14 @@ def task_status_summary(task: Task, items: list[Occurrence], today: datetime.dat
 
 def active_roadmap_ids(user: User) -> Any:
     return roadmaps_for(user).values_list("pk", flat=True)
+
+
+def home_summary(user: User, today: datetime.date | None = None) -> dict[str, Any]:
+    """What the home page says about road-map tasks: overdue, and due within 30 days."""
+    today = today or timezone.localdate()
+    mine = occurrences_for(user).filter(task__roadmap__status=RoadmapStatus.APPROVED)
+    mine = mine.exclude(status__in=CLOSED_STATUSES)
+    return {
+        "overdue": mine.filter(due__lt=today).count(),
+        "soon": mine.filter(due__gte=today, due__lte=today + datetime.timedelta(days=30)).count(),
+    }

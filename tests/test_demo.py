@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -39,3 +40,12 @@ def test_load_demo_twice_changes_nothing() -> None:
     before = (School.history.count(), SocialPassport.history.count(), User.objects.count())
     call_command("load_demo", "--quiet", stdout=io.StringIO())
     assert (School.history.count(), SocialPassport.history.count(), User.objects.count()) == before
+
+
+def test_home_page_summarises_every_section(client: Any) -> None:
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    client.force_login(User.objects.get(username="director"))
+    page = client.get("/").content.decode()
+    assert "Моя организация" in page
+    assert "Кампаний 2026 года" in page
+    assert "Просрочено:" in page
