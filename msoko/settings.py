@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from msoko.env import env_bool, env_int, env_list, env_str, env_timezone, env_url
@@ -168,9 +169,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every morning, before the working day: overdue marks and reminders are sent once each.
     "roadmaps-reminders-daily": {
         "task": "roadmaps.reminders_daily",
-        "schedule": timedelta(days=1),
+        "schedule": crontab(hour=env_int("ROADMAP_REMINDER_HOUR", 7, minimum=0), minute=0),
     },
 }
 ROADMAP_REMINDER_DAYS = env_int("ROADMAP_REMINDER_DAYS", 7, minimum=1)
