@@ -9,7 +9,10 @@ import pytest
 from tests.browser import sign_in
 from tests.factories import PassportFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_specialist_finds_a_school_and_reads_its_history(

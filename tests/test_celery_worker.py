@@ -78,7 +78,7 @@ def worker() -> Any:
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_recomputes_the_index_of_every_school(worker: Any, specialist: Any) -> None:
     passports = [
         PassportFactory(school=SchoolFactory(), year=2025, share_low_income=share)

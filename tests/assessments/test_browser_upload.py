@@ -13,7 +13,10 @@ from tests.assessments.matrix_campaigns import make_campaign
 from tests.browser import sign_in
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # code, variant, scores of tasks 1, 2, 3К1, 3К2 (max 2, 1, 3, 2), class, journal mark
 PUPILS = [

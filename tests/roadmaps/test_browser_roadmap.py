@@ -12,7 +12,10 @@ from tests.browser import sign_in
 from tests.factories import UserFactory
 from tests.roadmaps.builders import make_roadmap, make_task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_director_marks_his_occurrence_done_with_a_link_and_a_comment(
