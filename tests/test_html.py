@@ -31,14 +31,19 @@ class _Ids(HTMLParser):
             self.label_targets.append(values["for"] or "")
 
 
+# Every page a specialist or a director opens (status 200 in the matrix).
 PAGES = sorted(
-    name for name, case in MATRIX.items() if case.method == "get" and not name.startswith("admin:")
+    (name, role)
+    for name, case in MATRIX.items()
+    for role in ("specialist", "director_a")
+    if case.method == "get" and not name.startswith("admin:") and case.expected[role] == 200
 )
+# Downloads answer 200 too, with files: they have no HTML to check.
+DOWNLOAD_CONTENT = ("application/", "text/csv", "text/calendar")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["specialist", "director_a"])
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize(("name", "role"), PAGES)
 def test_ids_are_unique_and_labels_point_at_fields(
     name: str,
     role: str,
@@ -46,11 +51,11 @@ def test_ids_are_unique_and_labels_point_at_fields(
     client_for: Any,
 ) -> None:
     case = MATRIX[name]
-    if case.expected[role] != 200:
-        pytest.skip("the role does not open this page")
     response = client_for(world[role]).get(reverse(name, args=case.args(world)))
-    if not response["Content-Type"].startswith("text/html"):
-        pytest.skip("not a page")
+    assert response.status_code == 200
+    if response["Content-Type"].startswith(DOWNLOAD_CONTENT):
+        return  # a file download: nothing to check here
+    assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
     parser = _Ids()
     parser.feed(response.content.decode())
     duplicates = sorted(i for i, count in parser.ids.items() if count > 1)
