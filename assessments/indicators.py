@@ -130,11 +130,13 @@ class Task:
     requirement: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record:
     """A plain pupil result (see :class:`ResultLike`, :class:`EgeResultLike`).
 
-    ``school`` is only a convenient grouping key for :func:`group_by`.
+    ``school`` is only a convenient grouping key for :func:`group_by`. Not frozen: a frozen
+    dataclass sets each field through object.__setattr__, twice the cost when the results
+    page builds 100,000 of them.
     """
 
     absent: bool = False
