@@ -34,6 +34,7 @@ from assessments.choices import (
     ThresholdKind,
     UploadStatus,
 )
+from msoko.models import UploadedFile
 from msoko.querysets import ScopedQuerySet
 
 MARK_VALIDATORS = [MinValueValidator(2), MaxValueValidator(5)]
@@ -267,17 +268,15 @@ class ResultUploadQuerySet(ScopedQuerySet):
     municipality_lookup = ""
 
 
-class ResultUpload(models.Model):
+class ResultUpload(UploadedFile):
     """An uploaded result file: the upload history, the dry run's report and the import job.
 
     `school` is the school a director uploaded for; a specialist's municipal-wide file has
     none. The original file is kept and downloadable by those who may see the upload.
     """
 
-    file = models.FileField("файл", upload_to="results/%Y/%m/")
-    filename = models.CharField("имя файла", max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    size = models.PositiveIntegerField("размер, байт", default=0)
+    UPLOAD_DIR = "results"
+
     format = models.CharField("формат", max_length=32, blank=True)
     campaign = models.ForeignKey(
         Campaign,
@@ -297,29 +296,15 @@ class ResultUpload(models.Model):
     )
     status = models.CharField("состояние", max_length=16, choices=UploadStatus.choices)
     rows = models.PositiveIntegerField("строк", default=0)
-    report = models.JSONField("результат проверки", default=dict, blank=True)
     job = models.ForeignKey(
         "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("загружен", auto_now_add=True)
-    imported_at = models.DateTimeField("применён", null=True, blank=True)
 
     objects = ResultUploadQuerySet.as_manager()
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = "загрузка результатов"
         verbose_name_plural = "загрузки результатов"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class ResultQuerySet(ScopedQuerySet):

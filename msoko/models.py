@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import hashlib
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
@@ -148,3 +152,52 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+def upload_path(instance: UploadedFile, filename: str) -> str:
+    """Where an upload is kept: a folder per kind and month; the name is the file's hash."""
+    return f"{instance.UPLOAD_DIR}/{timezone.now():%Y/%m}/{filename}"
+
+
+class UploadedFile(models.Model):
+    """A file a user uploaded for an import, kept for the dry run, the commit and the history.
+
+    The original stays downloadable (by those who may see the upload) under a name made of
+    its SHA-256, never the user's file name; `filename` keeps what the user called it.
+    """
+
+    UPLOAD_DIR: ClassVar[str] = "uploads"
+
+    file = models.FileField("файл", upload_to=upload_path)
+    filename = models.CharField("имя файла", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveIntegerField("размер, байт", default=0)
+    report = models.JSONField("результат проверки", default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    imported_at = models.DateTimeField("применён", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def store(self, *, filename: str, data: bytes) -> None:
+        """Keep the bytes (not saved to the database yet) with their name, size and hash."""
+        self.filename = filename[:255]
+        self.size = len(data)
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        suffix = PurePath(filename).suffix.lower()[:8]
+        self.file.save(f"{self.sha256[:32]}{suffix}", ContentFile(data), save=False)
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return handle.read()

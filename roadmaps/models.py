@@ -23,6 +23,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from msoko.choices import Role
+from msoko.models import UploadedFile
 from msoko.querysets import ScopedQuerySet
 from roadmaps.choices import (
     CLOSED_STATUSES,
@@ -630,37 +631,27 @@ class RoadmapImportQuerySet(models.QuerySet):
         return self if _authed(user) and user.can_edit else self.none()
 
 
-class RoadmapImport(models.Model):
+class RoadmapImport(UploadedFile):
     """An uploaded road-map table: checked at once (dry run), committed on confirmation."""
+
+    UPLOAD_DIR = "roadmaps/imports"
 
     class Status(models.TextChoices):
         CHECKED = "checked", "Проверен, ожидает подтверждения"
         REJECTED = "rejected", "Отклонён: есть ошибки"
         IMPORTED = "imported", "Загружен"
 
-    file = models.FileField("файл", upload_to="roadmaps/imports/%Y/%m/")
-    filename = models.CharField("имя файла", max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
     params = models.JSONField("реквизиты", default=dict)
     status = models.CharField("состояние", max_length=16, choices=Status.choices)
-    report = models.JSONField("результат проверки", default=dict)
     roadmap = models.ForeignKey(
         Roadmap, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField("загружен", auto_now_add=True)
 
     objects = RoadmapImportQuerySet.as_manager()
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = "загрузка дорожной карты"
         verbose_name_plural = "загрузки дорожных карт"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class CycleAssessmentQuerySet(models.QuerySet):

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -582,14 +581,12 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
             end_year=params["end_year"],
         )
         record = RoadmapImport(
-            filename=uploaded.name[:255],
-            sha256=services.hashlib.sha256(data).hexdigest(),
             params=params,
             status=RoadmapImport.Status.REJECTED if parsed.errors else RoadmapImport.Status.CHECKED,
             report=services.parsed_report(parsed),
             uploaded_by=request.user,
         )
-        record.file.save(f"{record.sha256[:16]}.bin", ContentFile(data), save=False)
+        record.store(filename=uploaded.name, data=data)
         record.save()
         return redirect("roadmaps:import_detail", pk=record.pk)
     imports = RoadmapImport.objects.for_user(request.user).select_related("uploaded_by")[:20]
@@ -611,11 +608,9 @@ def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if record.status != RoadmapImport.Status.CHECKED:
         messages.error(request, "Этот файл уже загружен или содержит ошибки.")
         return redirect("roadmaps:import_detail", pk=record.pk)
-    with record.file.open("rb") as handle:
-        data = handle.read()
     roadmap, parsed = services.roadmap_import_commit(
         filename=record.filename,
-        data=data,
+        data=record.read(),
         params=record.params,
         owner=request.user,
         municipality=request.user.municipality,

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from msoko.models import UploadedFile
 from msoko.querysets import ScopedQuerySet
 from schools.choices import ORG_TYPE_FAMILY, Locality, OrgFamily, OrgType, ShnsuRule
 from schools.wellbeing import DEFAULT_WEIGHTS
@@ -322,35 +323,20 @@ class RegistryUploadQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class RegistryUpload(models.Model):
+class RegistryUpload(UploadedFile):
     """An uploaded registry workbook: kept for the dry run, the commit and the upload history."""
+
+    UPLOAD_DIR = "registry"
 
     class Status(models.TextChoices):
         CHECKED = "checked", "Проверен, ожидает подтверждения"
         REJECTED = "rejected", "Отклонён: есть ошибки"
         IMPORTED = "imported", "Загружен"
 
-    file = models.FileField("файл", upload_to="registry/%Y/%m/")
-    filename = models.CharField("имя файла", max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
     status = models.CharField("состояние", max_length=16, choices=Status.choices)
-    report = models.JSONField("результат проверки", default=dict)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("загружен", auto_now_add=True)
-    imported_at = models.DateTimeField("применён", null=True, blank=True)
 
     objects = RegistryUploadQuerySet.as_manager()
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = "загрузка реестра"
         verbose_name_plural = "загрузки реестра"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -389,7 +388,3 @@ def _save_checked(instance: Any, user: User, report: RegistryReport, sheet: str,
                 report.problems.append(
                     Problem(message=f"{field_name}: {message}", sheet=sheet, row=row)
                 )
-
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

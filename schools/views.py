@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -308,15 +307,13 @@ def registry_upload(request: AuthedHttpRequest) -> HttpResponse:
             filename=uploaded.name, data=data, user=request.user, commit=False
         )
         upload = RegistryUpload(
-            filename=uploaded.name[:255],
-            sha256=services.file_sha256(data),
             status=RegistryUpload.Status.REJECTED
             if report.errors
             else RegistryUpload.Status.CHECKED,
             report=report.to_dict(),
             uploaded_by=request.user,
         )
-        upload.file.save(f"{upload.sha256[:16]}.xlsx", ContentFile(data), save=False)
+        upload.store(filename=uploaded.name, data=data)
         upload.save()
         return redirect("schools:registry_upload_detail", pk=upload.pk)
     uploads = RegistryUpload.objects.for_user(request.user).select_related("uploaded_by")[:20]
@@ -338,10 +335,8 @@ def registry_upload_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse
     if upload.status != RegistryUpload.Status.CHECKED:
         messages.error(request, "Этот файл уже применён или содержит ошибки.")
         return redirect("schools:registry_upload_detail", pk=upload.pk)
-    with upload.file.open("rb") as handle:
-        data = handle.read()
     report = services.registry_import(
-        filename=upload.filename, data=data, user=request.user, commit=True
+        filename=upload.filename, data=upload.read(), user=request.user, commit=True
     )
     upload.report = report.to_dict()
     if report.committed:
@@ -363,5 +358,4 @@ def registry_upload_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse
 @role_required(*EDITOR_ROLES)
 def registry_upload_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(RegistryUpload.objects.for_user(request.user), pk=pk)
-    with upload.file.open("rb") as handle:
-        return download(upload.filename, XLSX_TYPE, handle.read())
+    return download(upload.filename, XLSX_TYPE, upload.read())

@@ -30,7 +30,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -81,10 +80,6 @@ BATCH_SIZE = 2000
 # --- storing the upload ----------------------------------------------------------------
 
 
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 @transaction.atomic
 def upload_check(
     *,
@@ -96,17 +91,10 @@ def upload_check(
     """Store an uploaded result file with its dry run (status «checked» or «rejected»)."""
     options = options or ImportOptions()
     plan = results_plan(user=user, filename=filename, data=data, options=options)
-    upload = ResultUpload(
-        filename=filename[:255],
-        sha256=file_sha256(data),
-        size=len(data),
-        uploaded_by=user,
-    )
+    upload = ResultUpload(uploaded_by=user)
     _apply_plan(upload, plan, options)
     upload.status = UploadStatus.CHECKED if plan.ok else UploadStatus.REJECTED
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    suffix = suffix if suffix in ("xlsx", "xlsm", "csv", "txt", "xls") else "bin"
-    upload.file.save(f"{upload.sha256[:16]}.{suffix}", ContentFile(data), save=False)
+    upload.store(filename=filename, data=data)
     upload.save()
     return upload
 
@@ -175,9 +163,8 @@ def upload_import(*, upload_id: int, progress: Progress | None = None) -> dict[s
         )
     options = ImportOptions.from_dict(upload.report.get("options", {}))
     report(5, "Чтение файла…")
-    with upload.file.open("rb") as handle:
-        data = handle.read()
-    if file_sha256(data) != upload.sha256:
+    data = upload.read()
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
         _mark_failed(upload, ["исходный файл изменён после проверки; загрузите его заново"])
     report(15, "Проверка данных…")
     plan = results_plan(

@@ -112,8 +112,7 @@ def upload_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def upload_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The original file, as uploaded, for those who may see the upload."""
     upload = _upload(request, pk)
-    with upload.file.open("rb") as handle:
-        content = handle.read()
+    content = upload.read()
     if upload.filename.lower().endswith((".csv", ".txt")):
         kind = CSV_TYPE
     elif content.startswith(b"PK"):

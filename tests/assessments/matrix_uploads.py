@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
-
 from assessments.choices import UploadStatus
 from assessments.models import ResultUpload
 from tests.matrix import Case, everyone
@@ -31,12 +29,11 @@ CASES: dict[str, Case] = {
 def build_world(world: dict[str, Any]) -> None:
     """A rejected upload of school A (made by its director), under a key of our own."""
     upload = ResultUpload(
-        filename="f1.xlsx",
-        sha256="0" * 64,
         status=UploadStatus.REJECTED,
         school=world["school_a"],
         uploaded_by=world["director_a"],
         report={"problems": [], "errors": 1, "problems_total": 0},
     )
-    upload.file.save("f1.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    upload.store(filename="f1.xlsx", data=b"PK\x03\x04")
+    upload.save()
     world["result_upload_a"] = upload

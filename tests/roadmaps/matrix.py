@@ -93,14 +93,12 @@ def build_world(world: dict[str, Any]) -> None:
     pdf.file.save("map.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     pdf.save()
     record = RoadmapImport(
-        filename="karta.xlsx",
-        sha256="0" * 64,
         status=RoadmapImport.Status.REJECTED,
         params={"title": "Карта", "start_year": 2024, "end_year": 2026},
         report={"errors": ["Строка 3: нет названия мероприятия"], "warnings": []},
         uploaded_by=specialist,
     )
-    record.file.save("karta.bin", ContentFile(b"PK"), save=False)
+    record.store(filename="karta.xlsx", data=b"PK")
     record.save()
     cycle = services.cycle_assessment_create(
         direction=Direction.objects.get(code="1.1"), year=2025, user=specialist

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
-
 from schools.models import RegistryUpload
 from tests.matrix import Case, editors_only, everyone
 
@@ -34,10 +32,9 @@ CASES: dict[str, Case] = {
 
 def build_world(world: dict[str, Any]) -> None:
     upload = RegistryUpload(
-        filename="reestr.xlsx",
-        sha256="0" * 64,
         status=RegistryUpload.Status.REJECTED,
         uploaded_by=world["specialist"],
     )
-    upload.file.save("reestr.xlsx", ContentFile(b"PK"), save=True)
+    upload.store(filename="reestr.xlsx", data=b"PK")
+    upload.save()
     world["upload"] = upload
