@@ -35,7 +35,7 @@ from assessments.choices import (
     UploadStatus,
 )
 from msoko.models import UploadedFile
-from msoko.querysets import ScopedQuerySet
+from msoko.querysets import ScopedQuerySet, is_signed_in
 
 MARK_VALIDATORS = [MinValueValidator(2), MaxValueValidator(5)]
 
@@ -82,7 +82,7 @@ class Subject(models.Model):
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def for_user(self, user: Any) -> CampaignQuerySet:
         """Campaigns are public within the portal; their results are restricted per row."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         return self
 
@@ -376,7 +376,7 @@ class Result(models.Model):
 class ReferenceValueQuerySet(ScopedQuerySet):
     def for_user(self, user: Any) -> ReferenceValueQuerySet:
         """Russia, region and municipality rows are for all; a school's row for its own."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if user.sees_all_schools:
             return self

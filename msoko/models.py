@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from msoko.choices import EDITOR_ROLES, WIDE_ROLES, JobStatus, Role
-from msoko.querysets import ScopedQuerySet
+from msoko.querysets import ScopedQuerySet, is_signed_in
 
 if TYPE_CHECKING:
     from schools.models import School
@@ -104,7 +104,7 @@ class JobQuerySet(ScopedQuerySet):
     municipality_lookup = "school__municipality"
 
     def for_user(self, user: Any) -> JobQuerySet:
-        if not getattr(user, "is_authenticated", False):
+        if not is_signed_in(user):
             return self.none()
         if user.sees_all_schools:
             return self

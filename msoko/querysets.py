@@ -11,29 +11,47 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
+from django.db.models import Q
 
 from msoko.choices import Role
 
 _Q = TypeVar("_Q", bound="ScopedQuerySet")
 
 
+def is_signed_in(user: Any) -> bool:
+    """A signed-in, active user (anonymous and deactivated users see nothing)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows the path from its model to the owning school.
 
     `school_lookup` is the field path to `schools.School` (``"pk"`` for School itself);
-    `municipality_lookup` is the path to `schools.Municipality`.
+    `school_lookup_many` says the path crosses a to-many relation (a road map reaches its
+    schools through its tasks), so rows are picked by id to avoid duplicates.
+    `municipality_lookup` is the path to `schools.Municipality`; with
+    `unbound_rows_shared`, rows bound to no municipality (department-wide road maps) are
+    seen in every municipality.
     """
 
     school_lookup: ClassVar[str] = "school"
+    school_lookup_many: ClassVar[bool] = False
     municipality_lookup: ClassVar[str] = "school__municipality"
+    unbound_rows_shared: ClassVar[bool] = False
 
     def for_user(self: _Q, user: Any) -> _Q:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if user.sees_all_schools:
-            if user.municipality_id and self.municipality_lookup:
-                return self.filter(**{self.municipality_lookup: user.municipality_id})
-            return self
+            if not (user.municipality_id and self.municipality_lookup):
+                return self
+            scope = Q(**{self.municipality_lookup: user.municipality_id})
+            if self.unbound_rows_shared:
+                scope |= Q(**{f"{self.municipality_lookup}__isnull": True})
+            return self.filter(scope)
         if user.role == Role.DIRECTOR and user.school_id:
-            return self.filter(**{f"{self.school_lookup}__in": user.visible_school_ids()})
+            mine = Q(**{f"{self.school_lookup}__in": user.visible_school_ids()})
+            if self.school_lookup_many:
+                return self.filter(pk__in=self.model._default_manager.filter(mine).values("pk"))
+            return self.filter(mine)
         return self.none()

@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from msoko.choices import Role
 from msoko.models import UploadedFile
-from msoko.querysets import ScopedQuerySet
+from msoko.querysets import ScopedQuerySet, is_signed_in
 from roadmaps.choices import (
     CLOSED_STATUSES,
     OVERDUE_LABEL,
@@ -40,17 +39,6 @@ from roadmaps.choices import (
 from roadmaps.deadlines import Schedule
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
-
-
-def _authed(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def _municipality_q(user: Any, lookup: str) -> Q:
-    """Wide roles bound to a municipality see its road maps and the ones bound to none."""
-    if not user.municipality_id:
-        return Q()
-    return Q(**{lookup: user.municipality_id}) | Q(**{f"{lookup}__isnull": True})
 
 
 class Direction(models.Model):
@@ -70,19 +58,13 @@ class Direction(models.Model):
         return f"{self.code}. {self.title}" if not self.is_custom else self.title
 
 
-class RoadmapQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> RoadmapQuerySet:
-        """Wide roles see every road map; a director those with a task of his school."""
-        if not _authed(user):
-            return self.none()
-        if user.sees_all_schools:
-            return self.filter(_municipality_q(user, "municipality"))
-        if user.role == Role.DIRECTOR and user.school_id:
-            tasks = Task.responsible_schools.through.objects.filter(
-                school_id__in=user.visible_school_ids()
-            ).values("task__roadmap_id")
-            return self.filter(pk__in=tasks)
-        return self.none()
+class RoadmapQuerySet(ScopedQuerySet):
+    """Wide roles see every road map; a director those with a task of his school."""
+
+    school_lookup = "tasks__responsible_schools"
+    school_lookup_many = True
+    municipality_lookup = "municipality"
+    unbound_rows_shared = True
 
 
 class Roadmap(models.Model):
@@ -181,19 +163,13 @@ class Section(models.Model):
         return self.title
 
 
-class TaskQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> TaskQuerySet:
-        """Wide roles see every task; a director the tasks where his school is responsible."""
-        if not _authed(user):
-            return self.none()
-        if user.sees_all_schools:
-            return self.filter(_municipality_q(user, "roadmap__municipality"))
-        if user.role == Role.DIRECTOR and user.school_id:
-            links = Task.responsible_schools.through.objects.filter(
-                school_id__in=user.visible_school_ids()
-            ).values("task_id")
-            return self.filter(pk__in=links)
-        return self.none()
+class TaskQuerySet(ScopedQuerySet):
+    """Wide roles see every task; a director the tasks where his school is responsible."""
+
+    school_lookup = "responsible_schools"
+    school_lookup_many = True
+    municipality_lookup = "roadmap__municipality"
+    unbound_rows_shared = True
 
 
 def sort_key(number: str) -> str:
@@ -322,11 +298,7 @@ class Task(models.Model):
 class OccurrenceQuerySet(ScopedQuerySet):
     school_lookup = "school"
     municipality_lookup = "task__roadmap__municipality"
-
-    def for_user(self, user: Any) -> OccurrenceQuerySet:
-        if _authed(user) and user.sees_all_schools:
-            return self.filter(_municipality_q(user, self.municipality_lookup))
-        return super().for_user(user)
+    unbound_rows_shared = True
 
     def overdue(self, today: datetime.date | None = None) -> OccurrenceQuerySet:
         today = today or timezone.localdate()
@@ -436,11 +408,7 @@ class Occurrence(models.Model):
 class EvidenceQuerySet(ScopedQuerySet):
     school_lookup = "occurrence__school"
     municipality_lookup = "occurrence__task__roadmap__municipality"
-
-    def for_user(self, user: Any) -> EvidenceQuerySet:
-        if _authed(user) and user.sees_all_schools:
-            return self.filter(_municipality_q(user, self.municipality_lookup))
-        return super().for_user(user)
+    unbound_rows_shared = True
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -488,7 +456,7 @@ class Evidence(models.Model):
 class CommentQuerySet(models.QuerySet):
     def for_user(self, user: Any) -> CommentQuerySet:
         """A director sees the task-wide comments and those about his own school."""
-        if not _authed(user):
+        if not is_signed_in(user):
             return self.none()
         tasks = Task.objects.for_user(user).values("pk")
         queryset = self.filter(task__in=tasks)
@@ -523,7 +491,7 @@ class TaskComment(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user: Any) -> NotificationQuerySet:
-        return self.filter(user=user) if _authed(user) else self.none()
+        return self.filter(user=user) if is_signed_in(user) else self.none()
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
@@ -628,7 +596,7 @@ class RoadmapPdf(models.Model):
 
 class RoadmapImportQuerySet(models.QuerySet):
     def for_user(self, user: Any) -> RoadmapImportQuerySet:
-        return self if _authed(user) and user.can_edit else self.none()
+        return self if is_signed_in(user) and user.can_edit else self.none()
 
 
 class RoadmapImport(UploadedFile):
@@ -654,12 +622,15 @@ class RoadmapImport(UploadedFile):
         verbose_name_plural = "загрузки дорожных карт"
 
 
-class CycleAssessmentQuerySet(models.QuerySet):
+class CycleAssessmentQuerySet(ScopedQuerySet):
+    municipality_lookup = "municipality"
+    unbound_rows_shared = True
+
     def for_user(self, user: Any) -> CycleAssessmentQuerySet:
         """Municipal-level data: specialists, officials and admins; not directors."""
-        if not _authed(user) or not user.sees_all_schools:
+        if not is_signed_in(user) or not user.sees_all_schools:
             return self.none()
-        return self.filter(_municipality_q(user, "municipality"))
+        return super().for_user(user)
 
 
 # Levels of a direction from the total of its nine scores (max 18). Thresholds follow the

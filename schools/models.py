@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from msoko.models import UploadedFile
-from msoko.querysets import ScopedQuerySet
+from msoko.querysets import ScopedQuerySet, is_signed_in
 from schools.choices import ORG_TYPE_FAMILY, Locality, OrgFamily, OrgType, ShnsuRule
 from schools.wellbeing import DEFAULT_WEIGHTS
 
@@ -34,7 +34,7 @@ class MunicipalityQuerySet(ScopedQuerySet):
     municipality_lookup = "pk"
 
     def for_user(self, user: Any) -> MunicipalityQuerySet:
-        if getattr(user, "is_authenticated", False) and user.is_active and user.is_director:
+        if is_signed_in(user) and user.is_director:
             school = user.school
             return self.filter(pk=school.municipality_id) if school else self.none()
         return super().for_user(user)
@@ -318,7 +318,7 @@ class WellbeingSettings(models.Model):
 
 class RegistryUploadQuerySet(ScopedQuerySet):
     def for_user(self, user: Any) -> RegistryUploadQuerySet:
-        if getattr(user, "is_authenticated", False) and user.is_active and user.can_edit:
+        if is_signed_in(user) and user.can_edit:
             return self
         return self.none()
 
