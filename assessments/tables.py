@@ -121,11 +121,20 @@ class CampaignTable(tables.Table):
         return "закрыт" if value else "открыт"
 
 
-class FiguresTable(tables.Table):
-    """Participants, mark shares, успеваемость, качество, means: one row per school or level."""
+class SchoolFiguresTable(tables.Table):
+    """A row per school (and the municipal total): the columns every figures table starts with."""
 
     name = LabelColumn("ОО")
     login = tables.Column("Логин", default="")
+
+    class Meta:
+        order_by = ("name",)
+        empty_text = "Результатов пока нет."
+
+
+class FiguresTable(SchoolFiguresTable):
+    """Participants, mark shares, успеваемость, качество, means: one row per school or level."""
+
     participants = CountColumn("Участников")
     absent = CountColumn("Отсутств.")
     p2 = FigureColumn("«2», %")
@@ -139,17 +148,10 @@ class FiguresTable(tables.Table):
     mean_primary_percent = FigureColumn("% от макс.")
     informative = tables.Column("Выборка", default="")
 
-    class Meta:
-        order_by = ("name",)
-        empty_text = "Результатов пока нет."
-        attrs = {"class": "table table-sm table-hover"}
 
-
-class EgeTable(tables.Table):
+class EgeTable(SchoolFiguresTable):
     """ЕГЭ: mean test score, below the minimums, the high band, 100-pointers."""
 
-    name = LabelColumn("ОО")
-    login = tables.Column("Логин", default="")
     participants = CountColumn("Участников")
     absent = CountColumn("Отсутств.")
     mean_score = FigureColumn("Ср. тестовый балл")
@@ -163,17 +165,10 @@ class EgeTable(tables.Table):
     mean_primary = FigureColumn("Ср. перв. балл")
     informative = tables.Column("Выборка", default="")
 
-    class Meta:
-        order_by = ("name",)
-        empty_text = "Результатов пока нет."
-        attrs = {"class": "table table-sm table-hover"}
 
-
-class JournalTable(tables.Table):
+class JournalTable(SchoolFiguresTable):
     """ВПР against the journal: понизили / подтвердили / повысили."""
 
-    name = LabelColumn("ОО")
-    login = tables.Column("Логин", default="")
     compared = CountColumn("Сравнено")
     lowered = CountColumn("Понизили")
     lowered_percent = FigureColumn("Понизили, %")
@@ -184,10 +179,8 @@ class JournalTable(tables.Table):
     gap = CountColumn("Разница ≥ 2")
     gap_percent = FigureColumn("Разница ≥ 2, %")
 
-    class Meta:
-        order_by = ("name",)
+    class Meta(SchoolFiguresTable.Meta):
         empty_text = "Нет участников с отметкой по журналу."
-        attrs = {"class": "table table-sm table-hover"}
 
 
 class TaskTable(tables.Table):
@@ -207,7 +200,6 @@ class TaskTable(tables.Table):
 
     class Meta:
         empty_text = "У кампании нет перечня заданий."
-        attrs = {"class": "table table-sm table-hover"}
 
     def render_max_score(self, value: float) -> str:
         return format_decimal(Decimal(str(value)), 0 if float(value).is_integer() else 1)
@@ -230,7 +222,6 @@ class TaskSchoolTable(tables.Table):
 
     class Meta:
         empty_text = "У кампании нет перечня заданий."
-        attrs = {"class": "table table-sm table-hover"}
         orderable = False
 
 
@@ -242,7 +233,6 @@ class RequirementTable(tables.Table):
 
     class Meta:
         empty_text = "В перечне заданий не указаны проверяемые требования."
-        attrs = {"class": "table table-sm table-hover"}
 
 
 class TrackerTable(tables.Table):
@@ -260,7 +250,6 @@ class TrackerTable(tables.Table):
     class Meta:
         order_by = ("status", "name")
         empty_text = "Нет организаций, от которых ждут результаты."
-        attrs = {"class": "table table-sm table-hover"}
 
     def render_status(self, value: str, record: dict[str, Any]) -> Any:
         css = "text-bg-success" if record.get("has_results") else "text-bg-danger"
