@@ -79,7 +79,19 @@ class User(AbstractUser):
         return self.role == Role.DIRECTOR
 
     def visible_school_ids(self) -> list[int]:
-        """The director's school and, through mergers, every school it absorbed."""
+        """The director's school and, through mergers, every school it absorbed.
+
+        Kept on the instance: one page asks for it from several querysets, and the user
+        object lives for one request.
+        """
+        cached: tuple[int | None, list[int]] | None = getattr(self, "_visible_school_ids", None)
+        if cached is not None and cached[0] == self.school_id:
+            return list(cached[1])
+        ids = self._school_with_predecessors()
+        self._visible_school_ids = (self.school_id, ids)
+        return list(ids)
+
+    def _school_with_predecessors(self) -> list[int]:
         if not self.school_id:
             return []
         from schools.models import School
