@@ -12,9 +12,10 @@ from assessments.choices import TaskLevel
 from assessments.models import Campaign, EgeThreshold, MappingProfile
 from assessments.scales import MarkCondition, Scale
 from assessments.services.campaigns import TaskData
+from msoko.forms import RussianNumbersMixin
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(RussianNumbersMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["procedure", "year", "subject", "grade", "date", "variants", "max_primary"]
@@ -24,7 +25,7 @@ class CampaignForm(forms.ModelForm):
         }
 
 
-class TaskForm(forms.Form):
+class TaskForm(RussianNumbersMixin, forms.Form):
     number = forms.CharField(label="Номер", max_length=16, required=False)
     max_score = forms.DecimalField(
         label="Макс. балл", max_digits=5, decimal_places=1, min_value=Decimal("0.5"), required=False
@@ -100,7 +101,7 @@ class ScaleForm(forms.Form):
     )
 
 
-class ConditionForm(forms.Form):
+class ConditionForm(RussianNumbersMixin, forms.Form):
     mark = forms.TypedChoiceField(
         label="Отметка",
         choices=[("", "—"), (3, "«3»"), (4, "«4»"), (5, "«5»")],
@@ -174,7 +175,7 @@ class LockForm(forms.Form):
     comment = forms.CharField(label="Комментарий", max_length=500, required=False)
 
 
-class EgeThresholdForm(forms.ModelForm):
+class EgeThresholdForm(RussianNumbersMixin, forms.ModelForm):
     class Meta:
         model = EgeThreshold
         fields = ["year", "subject", "kind", "value", "note"]

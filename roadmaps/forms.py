@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from msoko.choices import Role
+from msoko.forms import RussianNumbersMixin
 from msoko.models import User
 from roadmaps.choices import ActKind, CycleElement, OccurrenceStatus, RoadmapStatus, Score
 from roadmaps.models import CycleAssessment, Direction, Roadmap, Section, Task
@@ -49,7 +50,7 @@ class DirectionForm(forms.Form):
     title = forms.CharField(label="Наименование направления", max_length=300)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(RussianNumbersMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = [
@@ -97,7 +98,7 @@ class TaskForm(forms.ModelForm):
         ).queryset = School.objects.for_user(user).filter(is_active=True)
 
 
-class OccurrenceForm(forms.Form):
+class OccurrenceForm(RussianNumbersMixin, forms.Form):
     """The status of one occurrence and its completion mark."""
 
     status = forms.ChoiceField(label="Статус", choices=OccurrenceStatus.choices)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from msoko.forms import RussianNumbersMixin
 from schools.choices import ShnsuRule
 from schools.models import School, SocialPassport
 from schools.wellbeing import FACTORS
@@ -41,22 +42,9 @@ class SchoolForm(forms.ModelForm):
             self.fields["successor"].queryset = successors  # type: ignore[attr-defined]
 
 
-class PassportForm(forms.ModelForm):
+class PassportForm(RussianNumbersMixin, forms.ModelForm):
     class Meta:
         model = SocialPassport
-        # Numbers are typed the Russian way, «20,5»; localized fields accept the comma.
-        # The year is left out: localized, it would be shown as «2 026».
-        localized_fields = [
-            "share_low_income",
-            "share_large_families",
-            "share_non_native",
-            "share_pdn",
-            "share_single_parent",
-            "share_parents_no_higher",
-            "share_teachers_pension",
-            "share_teachers_category",
-            "distance_km",
-        ]
         fields = [
             "year",
             *[
@@ -100,14 +88,13 @@ class PassportForm(forms.ModelForm):
         return cleaned
 
 
-class WellbeingSettingsForm(forms.Form):
+class WellbeingSettingsForm(RussianNumbersMixin, forms.Form):
     shnsu_rule = forms.ChoiceField(label="Правило отнесения к ШНСУ", choices=ShnsuRule.choices)
     shnsu_value = forms.DecimalField(
         label="Порог",
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=1,
-        localize=True,
         help_text="Доля школ с самым низким индексом (%) или значение индекса.",
     )
 
@@ -119,7 +106,6 @@ class WellbeingSettingsForm(forms.Form):
                 min_value=Decimal(0),
                 max_value=Decimal(100),
                 decimal_places=2,
-                localize=True,
             )
 
     def weights(self) -> dict[str, float]:
