@@ -265,7 +265,7 @@ class MappingProfile(models.Model):
 
 class ResultUploadQuerySet(ScopedQuerySet):
     school_lookup = "school"
-    municipality_lookup = ""
+    municipality_lookup = "municipality"
 
 
 class ResultUpload(UploadedFile):
@@ -374,12 +374,17 @@ class Result(models.Model):
 
 
 class ReferenceValueQuerySet(ScopedQuerySet):
+    # Rows with no school are the published figures of Russia, the region and the
+    # municipalities (ФИС ОКО aggregate forms): they are seen everywhere.
+    municipality_lookup = "school__municipality"
+    unbound_rows_shared = True
+
     def for_user(self, user: Any) -> ReferenceValueQuerySet:
         """Russia, region and municipality rows are for all; a school's row for its own."""
         if not is_signed_in(user):
             return self.none()
         if user.sees_all_schools:
-            return self
+            return super().for_user(user)
         return self.filter(
             models.Q(school__isnull=True) | models.Q(school__in=user.visible_school_ids())
         )

@@ -112,14 +112,16 @@ class User(AbstractUser):
 
 
 class JobQuerySet(ScopedQuerySet):
+    """The department sees its municipality's jobs; everyone else only the jobs he started."""
+
     school_lookup = "school"
-    municipality_lookup = "school__municipality"
+    municipality_lookup = "municipality"
 
     def for_user(self, user: Any) -> JobQuerySet:
         if not is_signed_in(user):
             return self.none()
         if user.sees_all_schools:
-            return self
+            return super().for_user(user)
         return self.filter(created_by=user)
 
 
@@ -143,6 +145,15 @@ class Job(models.Model):
     file_sha256 = models.CharField("SHA-256 файла", max_length=64, blank=True)
     school = models.ForeignKey(
         "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Чьи данные обрабатывает задача; пусто — задача всего развёртывания.",
     )
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="jobs", verbose_name="кто"
@@ -185,6 +196,15 @@ class UploadedFile(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     size = models.PositiveIntegerField("размер, байт", default=0)
     report = models.JSONField("результат проверки", default=dict, blank=True)
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        verbose_name="муниципалитет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Чьи данные в файле; загрузки другого муниципалитета не видны.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто",

@@ -297,7 +297,8 @@ class Task(models.Model):
 
 class OccurrenceQuerySet(ScopedQuerySet):
     school_lookup = "school"
-    municipality_lookup = "task__roadmap__municipality"
+    # A school's occurrence is its municipality's even on a shared road map.
+    municipality_lookup = ("school__municipality", "task__roadmap__municipality")
     unbound_rows_shared = True
 
     def overdue(self, today: datetime.date | None = None) -> OccurrenceQuerySet:
@@ -407,7 +408,10 @@ class Occurrence(models.Model):
 
 class EvidenceQuerySet(ScopedQuerySet):
     school_lookup = "occurrence__school"
-    municipality_lookup = "occurrence__task__roadmap__municipality"
+    municipality_lookup = (
+        "occurrence__school__municipality",
+        "occurrence__task__roadmap__municipality",
+    )
     unbound_rows_shared = True
 
 
@@ -453,7 +457,10 @@ class Evidence(models.Model):
         return self.link
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(ScopedQuerySet):
+    municipality_lookup = ("school__municipality", "task__roadmap__municipality")
+    unbound_rows_shared = True
+
     def for_user(self, user: Any) -> CommentQuerySet:
         """A director sees the task-wide comments and those about his own school."""
         if not is_signed_in(user):
@@ -461,7 +468,7 @@ class CommentQuerySet(models.QuerySet):
         tasks = Task.objects.for_user(user).values("pk")
         queryset = self.filter(task__in=tasks)
         if user.sees_all_schools:
-            return queryset
+            return super(CommentQuerySet, queryset).for_user(user)
         return queryset.filter(Q(school__isnull=True) | Q(school__in=user.visible_school_ids()))
 
 
@@ -565,7 +572,10 @@ class CalendarFeed(models.Model):
         return f"ICS: {self.user}"
 
 
-class RoadmapPdfQuerySet(models.QuerySet):
+class RoadmapPdfQuerySet(ScopedQuerySet):
+    municipality_lookup = "roadmap__municipality"
+    unbound_rows_shared = True
+
     def for_user(self, user: Any) -> RoadmapPdfQuerySet:
         return self.filter(roadmap__in=Roadmap.objects.for_user(user).values("pk"))
 
@@ -594,9 +604,13 @@ class RoadmapPdf(models.Model):
         return f"PDF: {self.roadmap}"
 
 
-class RoadmapImportQuerySet(models.QuerySet):
+class RoadmapImportQuerySet(ScopedQuerySet):
+    """Road-map imports are the department's: editors of the import's municipality."""
+
+    municipality_lookup = "municipality"
+
     def for_user(self, user: Any) -> RoadmapImportQuerySet:
-        return self if is_signed_in(user) and user.can_edit else self.none()
+        return super().for_user(user) if is_signed_in(user) and user.can_edit else self.none()
 
 
 class RoadmapImport(UploadedFile):

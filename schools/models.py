@@ -317,9 +317,14 @@ class WellbeingSettings(models.Model):
 
 
 class RegistryUploadQuerySet(ScopedQuerySet):
+    """Registry uploads are the department's: editors of the upload's municipality."""
+
+    school_lookup = "municipality__schools"
+    municipality_lookup = "municipality"
+
     def for_user(self, user: Any) -> RegistryUploadQuerySet:
         if is_signed_in(user) and user.can_edit:
-            return self
+            return super().for_user(user)
         return self.none()
 
 
