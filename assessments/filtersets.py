@@ -13,7 +13,7 @@ LOCKED = [("true", "закрыт"), ("false", "открыт")]
 
 
 class CampaignFilterSet(SearchFilterSet):
-    search_fields = ("subject__name", "procedure__name", "variants")
+    search_fields = ("subject__name", "procedure__name", "procedure__code", "variants")
 
     year = django_filters.NumberFilter(label="Год")
     procedure = django_filters.ModelChoiceFilter(

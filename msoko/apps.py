@@ -6,3 +6,10 @@ class MsokoConfig(AppConfig):
 
     name = "msoko"
     verbose_name = "Портал МСОКО"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from msoko.search import register_fold
+
+        connection_created.connect(register_fold, dispatch_uid="msoko.search.register_fold")

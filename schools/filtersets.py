@@ -4,8 +4,9 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from msoko.search import search_q
 from schools.choices import Locality, OrgType
 from schools.models import Municipality, School, SocialPassport
 
@@ -25,13 +26,7 @@ class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Поиск")
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        query = Q()
-        for term in value.split():
-            term_query = Q()
-            for field in self.search_fields:
-                term_query |= Q(**{f"{field}__icontains": term})
-            query &= term_query
-        return queryset.filter(query)
+        return queryset.filter(search_q(self.search_fields, value, queryset.model))
 
 
 class SchoolFilterSet(SearchFilterSet):
