@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from msoko.choices import JobStatus
 from msoko.models import Job, User
+from msoko.querysets import user_municipality_id
 
 
 def job_create(
@@ -19,15 +20,23 @@ def job_create(
     created_by: User | None,
     params: dict[str, Any] | None = None,
     school_id: int | None = None,
+    municipality_id: int | None = None,
     file_sha256: str = "",
 ) -> Job:
-    """Record a job in the queue; the caller enqueues the Celery task on commit."""
+    """Record a job in the queue; the caller enqueues the Celery task on commit.
+
+    The job belongs to the municipality whose data it handles: the one given, else its
+    author's; only that municipality's department sees it.
+    """
+    if municipality_id is None:
+        municipality_id = user_municipality_id(created_by)
     return Job.objects.create(
         kind=kind,
         title=title,
         created_by=created_by,
         params=params or {},
         school_id=school_id,
+        municipality_id=municipality_id,
         file_sha256=file_sha256,
     )
 

@@ -233,3 +233,19 @@ class UploadedFile(models.Model):
     def read(self) -> bytes:
         with self.file.open("rb") as handle:
             return handle.read()
+
+    @property
+    def is_refused(self) -> bool:
+        """The checks refused the file (every upload model names that status «rejected»)."""
+        return getattr(self, "status", "") == "rejected"
+
+    def download_name(self) -> str:
+        """The name the file is offered under: the user's own, unless it was refused.
+
+        A refused file is kept for the audit, but it may be hostile (a zip bomb, a book with
+        macros, HTML posing as xlsx), so it is never handed back under the uploader's name
+        and extension: it goes out as opaque bytes named after its hash.
+        """
+        if self.is_refused:
+            return f"otklonennyi-fail-{self.sha256[:12]}.bin"
+        return self.filename

@@ -52,6 +52,7 @@ from roadmaps.models import (
     Occurrence,
     Reminder,
     Roadmap,
+    RoadmapImport,
     RoadmapPdf,
     Section,
     Task,
@@ -800,6 +801,45 @@ def roadmap_import_commit(
         municipality=municipality,
         status=params.get("status", RoadmapStatus.DRAFT),
     )
+    return roadmap, parsed
+
+
+def roadmap_import_confirm(
+    *, record: RoadmapImport, user: User
+) -> tuple[Roadmap | None, ParsedRoadmap] | None:
+    """Commit a checked road-map import once (None: it is no longer «checked»).
+
+    The record is claimed with a conditional UPDATE before the commit, so a double click or
+    two sessions make one road map, not two. The road map belongs to the import's
+    municipality.
+    """
+    claimed = RoadmapImport.objects.filter(
+        pk=record.pk, status=RoadmapImport.Status.CHECKED
+    ).update(status=RoadmapImport.Status.IMPORTED, imported_at=timezone.now())
+    if not claimed:
+        return None
+    try:
+        roadmap, parsed = roadmap_import_commit(
+            filename=record.filename,
+            data=record.read(),
+            params=record.params,
+            owner=user,
+            municipality=record.municipality,
+        )
+    except Exception:
+        # Nothing was written (the commit is atomic): give the upload back for a retry.
+        RoadmapImport.objects.filter(pk=record.pk).update(
+            status=RoadmapImport.Status.CHECKED, imported_at=None
+        )
+        raise
+    record.report = parsed_report(parsed)
+    record.roadmap = roadmap
+    if roadmap is None:
+        record.status = RoadmapImport.Status.REJECTED
+        record.imported_at = None
+    else:
+        record.status = RoadmapImport.Status.IMPORTED
+    record.save(update_fields=["report", "roadmap", "status", "imported_at"])
     return roadmap, parsed
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import EDITOR_ROLES, WIDE_ROLES, JobStatus
 from msoko.exports import download
+from msoko.querysets import user_municipality_id
 from msoko.views import ObjectListView
 from roadmaps import selectors, services
 from roadmaps.choices import CLOSED_STATUSES, CycleElement, IndicatorKind
@@ -585,6 +586,7 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
             status=RoadmapImport.Status.REJECTED if parsed.errors else RoadmapImport.Status.CHECKED,
             report=services.parsed_report(parsed),
             uploaded_by=request.user,
+            municipality_id=user_municipality_id(request.user),
         )
         record.store(filename=uploaded.name, data=data)
         record.save()
@@ -605,25 +607,14 @@ def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @role_required(*EDITOR_ROLES)
 def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(RoadmapImport.objects.for_user(request.user), pk=pk)
-    if record.status != RoadmapImport.Status.CHECKED:
+    outcome = services.roadmap_import_confirm(record=record, user=request.user)
+    if outcome is None:
         messages.error(request, "Этот файл уже загружен или содержит ошибки.")
         return redirect("roadmaps:import_detail", pk=record.pk)
-    roadmap, parsed = services.roadmap_import_commit(
-        filename=record.filename,
-        data=record.read(),
-        params=record.params,
-        owner=request.user,
-        municipality=request.user.municipality,
-    )
-    record.report = services.parsed_report(parsed)
+    roadmap, parsed = outcome
     if roadmap is None:
-        record.status = RoadmapImport.Status.REJECTED
-        record.save()
         messages.error(request, "Дорожная карта не загружена: в файле есть ошибки.")
         return redirect("roadmaps:import_detail", pk=record.pk)
-    record.status = RoadmapImport.Status.IMPORTED
-    record.roadmap = roadmap
-    record.save()
     messages.success(request, f"Дорожная карта загружена: задач — {parsed.task_count}.")
     return redirect(roadmap)
 

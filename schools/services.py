@@ -9,13 +9,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from msoko.models import User
 from msoko.problems import Problem
+from msoko.querysets import user_municipality_id
 from msoko.spreadsheets import FileRejected, Limits, read_table_file
 from schools.models import (
     PASSPORT_FIELDS,
     Municipality,
+    RegistryUpload,
     School,
     SocialPassport,
     WellbeingSettings,
@@ -150,6 +153,7 @@ class RegistryReport:
     problems: list[Problem] = field(default_factory=list)
     changes: list[PlannedChange] = field(default_factory=list)
     committed: bool = False
+    oktmo: str = ""  # the municipality the workbook describes, once it has been read
 
     @property
     def errors(self) -> list[Problem]:
@@ -208,6 +212,59 @@ def registry_import(
     return report
 
 
+def _upload_municipality_id(report: RegistryReport, user: User | None) -> int | None:
+    """The registry upload belongs to its uploader's municipality, or to the one it describes."""
+    bound = user_municipality_id(user)
+    if bound is not None or not report.oktmo:
+        return bound
+    return Municipality.objects.filter(oktmo=report.oktmo).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def registry_upload_check(*, filename: str, data: bytes, user: User) -> RegistryUpload:
+    """Store an uploaded registry workbook with its dry run («checked» or «rejected»)."""
+    report = registry_import(filename=filename, data=data, user=user, commit=False)
+    upload = RegistryUpload(
+        status=RegistryUpload.Status.REJECTED if report.errors else RegistryUpload.Status.CHECKED,
+        report=report.to_dict(),
+        uploaded_by=user,
+        municipality_id=_upload_municipality_id(report, user),
+    )
+    upload.store(filename=filename, data=data)
+    upload.save()
+    return upload
+
+
+def registry_upload_confirm(*, upload: RegistryUpload, user: User) -> RegistryReport | None:
+    """Apply a checked upload once: the row is claimed with a conditional UPDATE, so a
+    double click or two sessions commit it once (None: it was not «checked» any more).
+    """
+    claimed = RegistryUpload.objects.filter(
+        pk=upload.pk, status=RegistryUpload.Status.CHECKED
+    ).update(status=RegistryUpload.Status.IMPORTED, imported_at=timezone.now())
+    if not claimed:
+        return None
+    try:
+        report = registry_import(
+            filename=upload.filename, data=upload.read(), user=user, commit=True
+        )
+    except Exception:
+        # Nothing was written (the import is atomic): give the upload back for a retry.
+        RegistryUpload.objects.filter(pk=upload.pk).update(
+            status=RegistryUpload.Status.CHECKED, imported_at=None
+        )
+        raise
+    upload.refresh_from_db()
+    upload.report = report.to_dict()
+    if report.committed:
+        upload.municipality_id = upload.municipality_id or _upload_municipality_id(report, user)
+    else:
+        upload.status = RegistryUpload.Status.REJECTED
+        upload.imported_at = None
+    upload.save(update_fields=["report", "status", "imported_at", "municipality"])
+    return report
+
+
 def _changed_fields(instance: Any, values: dict[str, Any], names: tuple[str, ...]) -> list[str]:
     changed = []
     for name in names:
@@ -228,6 +285,7 @@ def _changed_fields(instance: Any, values: dict[str, Any], names: tuple[str, ...
 def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) -> None:
     assert parsed.municipality is not None
     values = parsed.municipality.values
+    report.oktmo = str(values.get("oktmo") or "")
     municipality = Municipality.objects.filter(oktmo=values["oktmo"]).first()
     if municipality is None:
         municipality = Municipality(**values)

@@ -18,11 +18,12 @@ from msoko.access import AuthedHttpRequest, RoleRequiredMixin, ScopedObjectMixin
 from msoko.choices import EDITOR_ROLES, Role
 from msoko.exports import XLSX_TYPE, download
 from msoko.jobs import job_create, job_enqueue
+from msoko.uploads import original_file_response
 from msoko.views import ObjectListView
 from schools import selectors, services
 from schools.filtersets import SchoolFilterSet
 from schools.forms import PassportForm, RegistryUploadForm, SchoolForm, WellbeingSettingsForm
-from schools.models import RegistryUpload, School, SocialPassport
+from schools.models import Municipality, RegistryUpload, School, SocialPassport
 from schools.registry import SHEETS, registry_template
 from schools.tables import SchoolTable
 from schools.wellbeing import DISTANCE_CAP_KM, FACTORS, factor_risks
@@ -234,7 +235,17 @@ def registry_export(request: AuthedHttpRequest) -> HttpResponse:
     """The current registry in the template layout: edit it and upload it back."""
     rows: dict[str, list[list[Any]]] = {spec.name: [] for spec in SHEETS}
     schools = School.objects.for_user(request.user).select_related("municipality")
-    municipality = selectors.municipalities_for(request.user).first()
+    municipalities = selectors.municipalities_for(request.user)
+    chosen = request.GET.get("municipality", "")
+    municipality: Municipality | None
+    if chosen:
+        municipality = get_object_or_404(municipalities, pk=chosen if chosen.isdigit() else 0)
+    else:
+        candidates = list(municipalities[:2])
+        if len(candidates) > 1:
+            messages.info(request, "Выберите муниципалитет, реестр которого нужно выгрузить.")
+            return redirect("schools:registry_upload")
+        municipality = candidates[0] if candidates else None
     if municipality is not None:
         rows["Муниципалитет"].append(
             [
@@ -302,22 +313,20 @@ def registry_upload(request: AuthedHttpRequest) -> HttpResponse:
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        data = uploaded.read()
-        report = services.registry_import(
-            filename=uploaded.name, data=data, user=request.user, commit=False
+        upload = services.registry_upload_check(
+            filename=uploaded.name, data=uploaded.read(), user=request.user
         )
-        upload = RegistryUpload(
-            status=RegistryUpload.Status.REJECTED
-            if report.errors
-            else RegistryUpload.Status.CHECKED,
-            report=report.to_dict(),
-            uploaded_by=request.user,
-        )
-        upload.store(filename=uploaded.name, data=data)
-        upload.save()
         return redirect("schools:registry_upload_detail", pk=upload.pk)
     uploads = RegistryUpload.objects.for_user(request.user).select_related("uploaded_by")[:20]
-    return render(request, "schools/registry_upload.html", {"form": form, "uploads": uploads})
+    return render(
+        request,
+        "schools/registry_upload.html",
+        {
+            "form": form,
+            "uploads": uploads,
+            "municipalities": selectors.municipalities_for(request.user),
+        },
+    )
 
 
 @role_required(*EDITOR_ROLES)
@@ -332,16 +341,10 @@ def registry_upload_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @role_required(*EDITOR_ROLES)
 def registry_upload_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(RegistryUpload.objects.for_user(request.user), pk=pk)
-    if upload.status != RegistryUpload.Status.CHECKED:
+    report = services.registry_upload_confirm(upload=upload, user=request.user)
+    if report is None:
         messages.error(request, "Этот файл уже применён или содержит ошибки.")
-        return redirect("schools:registry_upload_detail", pk=upload.pk)
-    report = services.registry_import(
-        filename=upload.filename, data=upload.read(), user=request.user, commit=True
-    )
-    upload.report = report.to_dict()
-    if report.committed:
-        upload.status = RegistryUpload.Status.IMPORTED
-        upload.imported_at = timezone.now()
+    elif report.committed:
         summary = report.summary()
         messages.success(
             request,
@@ -349,13 +352,11 @@ def registry_upload_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse
             f"паспортов добавлено {summary['passport_create']}, изменено {summary['passport_update']}.",
         )
     else:
-        upload.status = RegistryUpload.Status.REJECTED
         messages.error(request, "Файл не загружен: данные изменились после проверки, см. ошибки.")
-    upload.save()
     return redirect("schools:registry_upload_detail", pk=upload.pk)
 
 
 @role_required(*EDITOR_ROLES)
 def registry_upload_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(RegistryUpload.objects.for_user(request.user), pk=pk)
-    return download(upload.filename, XLSX_TYPE, upload.read())
+    return original_file_response(upload)

@@ -61,6 +61,7 @@ from assessments.services.import_plan import (
 from msoko.choices import Role
 from msoko.jobs import job_create, job_enqueue
 from msoko.models import Job, User
+from msoko.querysets import user_municipality_id
 from schools.models import School
 
 # Names callers use from here; the dry run itself lives in import_plan.py.
@@ -111,6 +112,27 @@ def _apply_plan(upload: ResultUpload, plan: ImportPlan, options: ImportOptions) 
     if upload.uploaded_by is not None and upload.uploaded_by.role == Role.DIRECTOR:
         school = school or upload.uploaded_by.school
     upload.school = school
+    upload.municipality_id = _upload_municipality(upload, plan)
+
+
+def _upload_municipality(upload: ResultUpload, plan: ImportPlan) -> int | None:
+    """Whose upload this is: the school's municipality, the uploader's, or the file's own.
+
+    A file of another municipality's schools is refused by the plan for a bound user, so
+    the three agree when they are all known; a deployment-wide specialist's file is given
+    the municipality of its schools when they share one.
+    """
+    if upload.school is not None:
+        return upload.school.municipality_id
+    bound = user_municipality_id(upload.uploaded_by)
+    if bound is not None:
+        return bound
+    found = set(
+        School.objects.filter(
+            pk__in=[item.school_id for item in plan.schools.values()]
+        ).values_list("municipality_id", flat=True)
+    )
+    return found.pop() if len(found) == 1 else None
 
 
 @transaction.atomic
@@ -130,6 +152,7 @@ def upload_confirm(*, upload_id: int, user: User) -> Job:
         created_by=user,
         params={"upload_id": upload.pk},
         school_id=upload.school_id,
+        municipality_id=upload.municipality_id,
         file_sha256=upload.sha256,
     )
     ResultUpload.objects.filter(pk=upload_id).update(job=job)

@@ -19,7 +19,7 @@ from assessments.services import imports
 from assessments.tables_uploads import ResultUploadTable
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import Role
-from msoko.exports import CSV_TYPE, XLSX_TYPE, download
+from msoko.uploads import original_file_response
 from msoko.views import ObjectListView
 
 # Who may upload: the department (any school, municipal-wide files) and directors (own school).
@@ -111,15 +111,7 @@ def upload_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def upload_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The original file, as uploaded, for those who may see the upload."""
-    upload = _upload(request, pk)
-    content = upload.read()
-    if upload.filename.lower().endswith((".csv", ".txt")):
-        kind = CSV_TYPE
-    elif content.startswith(b"PK"):
-        kind = XLSX_TYPE
-    else:  # a rejected file of another kind: served as opaque bytes, never rendered
-        kind = "application/octet-stream"
-    return download(upload.filename, kind, content)
+    return original_file_response(_upload(request, pk))
 
 
 class UploadListView(ObjectListView):

@@ -6,6 +6,8 @@ from django import template
 from django.forms import BoundField
 from django.forms.widgets import CheckboxInput, RadioSelect, Select, SelectMultiple
 
+from msoko import formatting
+
 register = template.Library()
 
 
@@ -38,17 +40,14 @@ def is_checkbox(field: BoundField) -> bool:
 
 @register.filter
 def percent(value: Any, digits: int = 1) -> str:
-    """A percentage with a decimal comma: 12.345 → «12,3 %»; None → «—»."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):.{digits}f}".replace(".", ",") + "\u00a0%"
+    """A percentage: 12.345 → «12,3 %»; None → «—» (see msoko.formatting)."""
+    return formatting.percent(value, int(digits))
 
 
 @register.filter
 def decimal_ru(value: Any, digits: int = 1) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+    """A figure: 12345.65 → «12 345,7»; None → «—» (see msoko.formatting)."""
+    return formatting.number(value, int(digits))
 
 
 @register.simple_tag(takes_context=True)
@@ -62,7 +61,13 @@ def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
 
 @register.filter
 def int_ru(value: Any) -> str:
-    """A count with thin groups: 100000 → «100 000»."""
-    if value is None or value == "":
-        return "—"
-    return f"{int(value):,}".replace(",", "\u00a0")
+    """A count: 100000 → «100 000»; None → «—» (see msoko.formatting)."""
+    return formatting.integer(value)
+
+
+@register.filter
+def person(user: Any, nobody: str = "командная строка") -> str:
+    """Who did something: full name, else login; `nobody` when no user (a command, the system)."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.username
