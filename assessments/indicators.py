@@ -35,10 +35,12 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Context, Decimal
 from enum import StrEnum
 from itertools import chain
 from typing import Generic, Protocol, TypeVar
+
+from msoko import formatting
 
 __all__ = [
     "MARKS",
@@ -165,18 +167,15 @@ def _ratio(part: Number, whole: Number) -> Decimal | None:
 
 
 def round_half_up(value: Decimal | None, places: int = 1) -> Decimal | None:
-    """Round for display, half up (``12.25`` → ``12.3``); ``None`` stays ``None``."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round for display, half up (``12.25`` → ``12.3``); ``None`` stays ``None``.
+
+    The portal's one rounding rule, :func:`msoko.formatting.rounded`."""
+    return formatting.rounded(value, places)
 
 
 def format_decimal(value: Decimal | None, places: int = 1) -> str:
-    """Russian display: ``12,3``; ``—`` for a missing figure."""
-    rounded = round_half_up(value, places)
-    if rounded is None:
-        return "—"
-    return f"{rounded:.{places}f}".replace(".", ",")
+    """Russian display: ``12,3``; ``—`` for a missing figure (:func:`msoko.formatting.number`)."""
+    return formatting.number(value, places)
 
 
 # --------------------------------------------------------------------------- output

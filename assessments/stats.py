@@ -371,7 +371,7 @@ def requirement_table(report: CampaignReport) -> RequirementTable:
         {
             "requirement": req.requirement,
             "tasks": ", ".join(req.task_numbers),
-            "max_score": f"{req.max_score:g}",
+            "max_score": req.max_score,
             "success": req.success,
         }
         for req in report.total.requirements

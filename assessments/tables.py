@@ -14,8 +14,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from assessments.indicators import format_decimal, round_half_up
 from assessments.models import Campaign, EgeThreshold, MappingProfile
+from msoko import formatting
 from msoko.tables import BooleanMarkColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -32,11 +32,10 @@ class FigureColumn(tables.Column):
         self.places = places
 
     def render(self, value: Any) -> str:
-        return format_decimal(value, self.places)
+        return formatting.number(value, self.places)
 
     def value(self, value: Any, **kwargs: Any) -> Any:
-        rounded = round_half_up(value, self.places)
-        return None if rounded is None else rounded
+        return formatting.rounded(value, self.places)
 
 
 class CountColumn(tables.Column):
@@ -107,7 +106,7 @@ class CampaignTable(tables.Table):
         return str(record)
 
     def render_max_primary(self, value: Decimal) -> str:
-        return format_decimal(value, 0 if value == value.to_integral_value() else 1)
+        return formatting.trimmed(value, 1)
 
     def value_max_primary(self, value: Decimal | None) -> Any:
         return value
@@ -202,7 +201,7 @@ class TaskTable(tables.Table):
         empty_text = "У кампании нет перечня заданий."
 
     def render_max_score(self, value: float) -> str:
-        return format_decimal(Decimal(str(value)), 0 if float(value).is_integer() else 1)
+        return formatting.trimmed(value, 1)
 
     def value_max_score(self, value: float) -> float:
         return value
@@ -230,6 +229,9 @@ class RequirementTable(tables.Table):
     tasks = tables.Column("Задания")
     max_score = tables.Column("Макс.", attrs=NUM)
     success = FigureColumn("Выполнение, %")
+
+    def render_max_score(self, value: float) -> str:
+        return formatting.trimmed(value, 1)
 
     class Meta:
         empty_text = "В перечне заданий не указаны проверяемые требования."
@@ -288,7 +290,7 @@ class EgeThresholdTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     def render_value(self, value: Decimal) -> str:
-        return format_decimal(value, 0 if value == value.to_integral_value() else 1)
+        return formatting.trimmed(value, 1)
 
     def value_value(self, value: Decimal) -> Decimal:
         return value

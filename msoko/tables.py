@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
+
+from msoko import formatting
 
 
 class BooleanMarkColumn(tables.BooleanColumn):
@@ -22,16 +23,13 @@ class DecimalColumn(tables.Column):
     def __init__(self, *args: Any, places: int = 1, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
         super().__init__(*args, **kwargs)
-        self.quantum = Decimal(1).scaleb(-places)
+        self.places = places
 
     def rounded(self, value: Any) -> Decimal | None:
-        if value is None or value == "":
-            return None
-        return Decimal(str(value)).quantize(self.quantum, rounding=ROUND_HALF_UP)
+        return formatting.rounded(value, self.places)
 
     def render(self, value: Any) -> str:
-        rounded = self.rounded(value)
-        return "—" if rounded is None else format_html("{}", str(rounded).replace(".", ","))
+        return formatting.number(value, self.places)
 
     def value(self, value: Any, **kwargs: Any) -> Any:
         return self.rounded(value)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from msoko import formatting
 from msoko.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 from msoko.models import User
 from roadmaps.choices import OccurrenceStatus
@@ -50,7 +51,7 @@ def responsible_text(task: Task) -> str:
 
 
 def _number(value: Any) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return formatting.trimmed(value, 2)
 
 
 def completion_text(items: list[Occurrence], evidence: dict[int, list[Evidence]]) -> str:
