@@ -12,17 +12,21 @@ from importlib import import_module
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from msoko.choices import Role
 from msoko.jobs import job_create
+from tests.factories import MunicipalityFactory, PassportFactory, SchoolFactory, UserFactory
 from tests.matrix import ROLES, Case, everyone
 
 CORE_CASES: dict[str, Case] = {
     "home": Case(everyone(200)),
-    "login": Case(everyone(302, anonymous=200)),
-    "logout": Case(everyone(405, anonymous=405)),
+    "login": Case(everyone(302, anonymous=200, no_role=302)),
+    "logout": Case(everyone(405, anonymous=405, no_role=405)),
     "job_detail": Case(everyone(200, director_a=404, director_b=404), args=lambda w: [w["job"].pk]),
-    "admin:index": Case(everyone(302, admin=200)),
+    "admin:index": Case(everyone(302, admin=200, no_role=302)),
 }
 
 # Each app lists its URLs in tests/<app>/matrix.py: CASES, and build_world(world) that adds
@@ -64,45 +68,121 @@ def test_every_role_is_in_every_case() -> None:
         assert set(case.expected) == set(ROLES), name
 
 
-@pytest.fixture
-def world(
-    specialist: Any,
-    official: Any,
-    admin_user: Any,
-    director_a: Any,
-    director_b: Any,
-    school_a: Any,
-    school_b: Any,
-    passport_a: Any,
-    tmp_path: Any,
-    settings: Any,
+# Objects that belong to no municipality: made with the first world, shared by the second.
+SHARED = ("campaign", "threshold", "profile")
+
+
+def _build_world(
+    municipality: Any,
+    personas: dict[str, Any],
+    schools: dict[str, Any],
+    shared: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    world = {
-        "anonymous": None,
-        "specialist": specialist,
-        "official": official,
-        "admin": admin_user,
-        "director_a": director_a,
-        "director_b": director_b,
-        "school_a": school_a,
-        "school_b": school_b,
-        "passport_a": passport_a,
-        "job": job_create(kind="test", title="Проверка", created_by=specialist),
-    }
+    """One municipality's objects, made by every app's build_world from the same keys."""
+    world: dict[str, Any] = {"municipality": municipality, **personas, **schools, **(shared or {})}
+    world["passport_a"] = PassportFactory(school=schools["school_a"], year=2025)
+    world["job"] = job_create(
+        kind="test",
+        title="Проверка",
+        created_by=personas["specialist"],
+        municipality_id=municipality.pk,
+    )
     for module in APP_MATRICES:
         module.build_world(world)
     return world
 
 
+@pytest.fixture(scope="module")
+def worlds(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[dict[int, dict[str, Any]]]:
+    """Two municipalities with every object the URLs need, built once for the module.
+
+    The objects live in a transaction that is rolled back after the module; each test runs
+    in a savepoint inside it, so what one request changes is gone for the next.
+    """
+    media = tmp_path_factory.mktemp("matrix-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        m1 = MunicipalityFactory()
+        m2 = MunicipalityFactory(
+            name="Второй муниципальный округ", short_name="Второй МО", oktmo="87654000"
+        )
+        schools1 = {
+            "school_a": SchoolFactory(municipality=m1, short_name="МБОУ СОШ № 1"),
+            "school_b": SchoolFactory(
+                municipality=m1, short_name="МБОУ Каменская СОШ", locality="rural"
+            ),
+        }
+        schools2 = {
+            "school_a": SchoolFactory(municipality=m2, short_name="МБОУ Озёрная СОШ"),
+            "school_b": SchoolFactory(municipality=m2, short_name="МБОУ Лесная ООШ"),
+        }
+        personas = {
+            "anonymous": None,
+            "specialist": UserFactory(role=Role.SPECIALIST, username="specialist"),
+            "official": UserFactory(role=Role.OFFICIAL, username="official"),
+            "admin": UserFactory(role=Role.ADMIN, username="admin", is_superuser=True),
+            "director_a": UserFactory(
+                role=Role.DIRECTOR, username="director_a", school=schools1["school_a"]
+            ),
+            "director_b": UserFactory(
+                role=Role.DIRECTOR, username="director_b", school=schools1["school_b"]
+            ),
+            "specialist_m2": UserFactory(
+                role=Role.SPECIALIST, username="specialist_m2", municipality=m2
+            ),
+            "official_m1": UserFactory(role=Role.OFFICIAL, username="official_m1", municipality=m1),
+            "plain_admin": UserFactory(role=Role.ADMIN, username="plain_admin"),
+            "no_role": UserFactory(role="", username="no_role"),
+        }
+        # In municipality 2 the same keys name its own people: its specialist makes the
+        # department's objects, its directors their schools' ones.
+        personas2 = dict(personas)
+        personas2.update(
+            specialist=personas["specialist_m2"],
+            director_a=UserFactory(
+                role=Role.DIRECTOR, username="director_m2a", school=schools2["school_a"]
+            ),
+            director_b=UserFactory(
+                role=Role.DIRECTOR, username="director_m2b", school=schools2["school_b"]
+            ),
+        )
+        world1 = _build_world(m1, personas, schools1)
+        world2 = _build_world(m2, personas2, schools2, {key: world1[key] for key in SHARED})
+        yield {1: world1, 2: world2, 0: {"media": media}}
+        transaction.set_rollback(True)
+
+
+def _cases() -> Iterator[Any]:
+    for name in sorted(MATRIX):
+        case = MATRIX[name]
+        for municipality in (1, 2) if case.has_objects and case.scoped else (1,):
+            for role in ROLES:
+                yield pytest.param(name, municipality, role, id=f"{name}-m{municipality}-{role}")
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_permission_matrix(name: str, role: str, world: dict[str, Any], client_for: Any) -> None:
+@pytest.mark.parametrize(("name", "municipality", "role"), list(_cases()))
+def test_permission_matrix(
+    name: str,
+    municipality: int,
+    role: str,
+    worlds: dict[int, dict[str, Any]],
+    client_for: Any,
+    settings: Any,
+) -> None:
+    settings.MEDIA_ROOT = worlds[0]["media"]
     case = MATRIX[name]
-    url = reverse(name, args=case.args(world))
-    client = client_for(world[role])
+    world = worlds[municipality]
+    url = reverse(name, args=case.url_args(world))
+    client = client_for(worlds[1][role])
     response = getattr(client, case.method)(url, case.data)
-    expected = case.expected[role]
+    expected = case.status(role, municipality)
     assert response.status_code == expected, f"{case.method.upper()} {url} as {role}"
     if role == "anonymous" and expected == 302 and not name.startswith("admin"):
         assert reverse("login") in response["Location"]

@@ -23,23 +23,35 @@ from tests.matrix import Case, editors_only, everyone
 CASES: dict[str, Case] = {
     "assessments:campaign_list": Case(everyone(200)),
     "assessments:campaign_create": Case(editors_only()),
-    "assessments:campaign_detail": Case(everyone(200), args=lambda w: [w["campaign"].pk]),
-    "assessments:campaign_update": Case(editors_only(), args=lambda w: [w["campaign"].pk]),
-    "assessments:campaign_scale": Case(editors_only(), args=lambda w: [w["campaign"].pk]),
+    "assessments:campaign_detail": Case(
+        everyone(200), args=lambda w: [w["campaign"].pk], scoped=False
+    ),
+    "assessments:campaign_update": Case(
+        editors_only(), args=lambda w: [w["campaign"].pk], scoped=False
+    ),
+    "assessments:campaign_scale": Case(
+        editors_only(), args=lambda w: [w["campaign"].pk], scoped=False
+    ),
     "assessments:campaign_lock": Case(
-        editors_only(302), args=lambda w: [w["campaign"].pk], method="post"
+        editors_only(302), args=lambda w: [w["campaign"].pk], method="post", scoped=False
     ),
     "assessments:campaign_unlock": Case(
-        editors_only(302), args=lambda w: [w["campaign"].pk], method="post"
+        editors_only(302), args=lambda w: [w["campaign"].pk], method="post", scoped=False
     ),
-    "assessments:campaign_template": Case(everyone(200), args=lambda w: [w["campaign"].pk]),
+    "assessments:campaign_template": Case(
+        everyone(200), args=lambda w: [w["campaign"].pk], scoped=False
+    ),
     "assessments:threshold_list": Case(everyone(200)),
     "assessments:threshold_create": Case(editors_only()),
-    "assessments:threshold_update": Case(editors_only(), args=lambda w: [w["threshold"].pk]),
+    "assessments:threshold_update": Case(
+        editors_only(), args=lambda w: [w["threshold"].pk], scoped=False
+    ),
     "assessments:reference": Case(everyone(200)),
     "assessments:profile_list": Case(editors_only()),
     "assessments:profile_create": Case(editors_only()),
-    "assessments:profile_update": Case(editors_only(), args=lambda w: [w["profile"].pk]),
+    "assessments:profile_update": Case(
+        editors_only(), args=lambda w: [w["profile"].pk], scoped=False
+    ),
 }
 
 # The small campaign: 4 tasks, max 8; «3» from 3, «4» from 5, «5» from 7.
@@ -135,7 +147,15 @@ def hand_campaign(school_a: Any, school_b: Any) -> Campaign:
 
 
 def build_world(world: dict[str, Any]) -> None:
-    """Add the objects these URLs need (build_world of campaigns runs first)."""
+    """Add the objects these URLs need (build_world of campaigns runs first).
+
+    The campaign, the threshold and the profile belong to no municipality: a second world
+    reuses them and adds only its schools' pupils.
+    """
+    if "campaign" in world:
+        add_pupils(world["campaign"], world["school_a"], PUPILS_A)
+        add_pupils(world["campaign"], world["school_b"], PUPILS_B)
+        return
     world["campaign"] = hand_campaign(world["school_a"], world["school_b"])
     world["threshold"] = EgeThreshold.objects.order_by("pk").first()
     world["profile"] = MappingProfile.objects.create(

@@ -31,6 +31,7 @@ def build_world(world: dict[str, Any]) -> None:
     upload = ResultUpload(
         status=UploadStatus.REJECTED,
         school=world["school_a"],
+        municipality=world["municipality"],
         uploaded_by=world["director_a"],
         report={"problems": [], "errors": 1, "problems_total": 0},
     )

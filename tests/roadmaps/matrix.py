@@ -45,7 +45,10 @@ CASES: dict[str, Case] = {
     "roadmaps:task_detail": Case(OWN_SCHOOL, args=_a("task")),
     "roadmaps:task_update": Case(editors_only(), args=_a("task")),
     "roadmaps:task_comment": Case(
-        everyone(302, official=403, director_b=404), args=_a("task"), method="post"
+        everyone(302, official=403, director_b=404),
+        args=_a("task"),
+        method="post",
+        role_checked_first=False,
     ),
     "roadmaps:occurrence_add": Case(editors_only(302), args=_a("task"), method="post"),
     "roadmaps:occurrence_list": Case(everyone(200)),
@@ -58,7 +61,9 @@ CASES: dict[str, Case] = {
     "roadmaps:ics_settings": Case(everyone(200)),
     "roadmaps:ics_reset": Case(everyone(302), method="post"),
     "roadmaps:ics_revoke": Case(everyone(302), method="post"),
-    "roadmaps:ics_feed": Case(everyone(200, anonymous=200), args=lambda w: [w["feed"].token]),
+    "roadmaps:ics_feed": Case(
+        everyone(200, anonymous=200, no_role=200), args=lambda w: [w["feed"].token], scoped=False
+    ),
     "roadmaps:notification_list": Case(everyone(200)),
     "roadmaps:notifications_read": Case(everyone(302), method="post"),
     "roadmaps:import_upload": Case(editors_only()),
@@ -75,7 +80,7 @@ CASES: dict[str, Case] = {
 def build_world(world: dict[str, Any]) -> None:
     """Add the objects this app's URLs need (one per school where it matters)."""
     specialist = world["specialist"]
-    roadmap = make_roadmap(specialist)
+    roadmap = make_roadmap(specialist, municipality=world["municipality"])
     task = make_task(roadmap, schools=[world["school_a"]], user=specialist)
     occurrence = task.occurrences.get(school=world["school_a"], label="декабрь 2024")
     evidence = Evidence(
@@ -87,7 +92,12 @@ def build_world(world: dict[str, Any]) -> None:
     )
     evidence.file.save("otchet.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     evidence.save()
-    job = job_create(kind="roadmap_pdf", title="PDF", created_by=specialist)
+    job = job_create(
+        kind="roadmap_pdf",
+        title="PDF",
+        created_by=specialist,
+        municipality_id=world["municipality"].pk,
+    )
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, progress=100)
     pdf = RoadmapPdf(roadmap=roadmap, job=job, pages=1)
     pdf.file.save("map.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
@@ -97,11 +107,15 @@ def build_world(world: dict[str, Any]) -> None:
         params={"title": "Карта", "start_year": 2024, "end_year": 2026},
         report={"errors": ["Строка 3: нет названия мероприятия"], "warnings": []},
         uploaded_by=specialist,
+        municipality=world["municipality"],
     )
     record.store(filename="karta.xlsx", data=b"PK")
     record.save()
     cycle = services.cycle_assessment_create(
-        direction=Direction.objects.get(code="1.1"), year=2025, user=specialist
+        direction=Direction.objects.get(code="1.1"),
+        year=2025,
+        user=specialist,
+        municipality=world["municipality"],
     )
     goals = cycle.scores.get(element="goals")
     goals.document.save("goals.pdf", ContentFile(b"%PDF-1.4 goals"), save=False)
@@ -117,4 +131,4 @@ def build_world(world: dict[str, Any]) -> None:
         cycle=cycle,
         feed=services.calendar_feed_get(user=specialist),
     )
-    assert CycleAssessment.objects.count() == 1
+    assert CycleAssessment.objects.filter(municipality=world["municipality"]).count() == 1

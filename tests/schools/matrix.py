@@ -21,7 +21,8 @@ CASES: dict[str, Case] = {
     "schools:wellbeing_recompute": Case(editors_only(302), method="post"),
     "schools:registry_upload": Case(editors_only()),
     "schools:registry_template": Case(editors_only()),
-    "schools:registry_export": Case(editors_only()),
+    # A deployment-wide editor is asked which municipality; a bound one gets his own.
+    "schools:registry_export": Case(everyone(403, specialist=302, admin=302, specialist_m2=200)),
     "schools:registry_upload_detail": Case(editors_only(), args=lambda w: [w["upload"].pk]),
     "schools:registry_upload_confirm": Case(
         editors_only(302), args=lambda w: [w["upload"].pk], method="post"
@@ -34,6 +35,7 @@ def build_world(world: dict[str, Any]) -> None:
     upload = RegistryUpload(
         status=RegistryUpload.Status.REJECTED,
         uploaded_by=world["specialist"],
+        municipality=world["municipality"],
     )
     upload.store(filename="reestr.xlsx", data=b"PK")
     upload.save()
