@@ -1,7 +1,9 @@
 """Demo data of the roadmaps app, loaded by `manage.py load_demo` after the registry.
 
-Loads every road map of the seed documents (fixtures/roadmaps/seed_*.json) as it is, and
-one more for the demo municipality: a copy of the Акуша road map moved to the current
+Loads every road map of the seed documents (fixtures/roadmaps/seed_*.json) as it is, in
+the archive: they are real documents of 2020–2023, kept as written (their years are not
+moved), and an approved one would make every task of theirs «просрочено» today. One more is
+the demo municipality's current road map: a copy of the Акуша road map moved to the current
 years, so that «Мои задачи», the calendar and the reminders have dates around today.
 Some tasks are assigned to demo schools (the demo directors' ones among them) and the
 occurrences get believable statuses: most past ones done with evidence, some overdue,
@@ -22,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from msoko.models import User
-from roadmaps.choices import CycleElement, IndicatorKind, OccurrenceStatus
+from roadmaps.choices import CycleElement, IndicatorKind, OccurrenceStatus, RoadmapStatus
 from roadmaps.models import (
     CycleAssessment,
     Direction,
@@ -98,14 +100,31 @@ def load_demo(*, specialist: User) -> str:
     for path in sorted(Path(FIXTURES_DIR).glob("seed_*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if _exists(data):
+            _archive_if_over(data)
             continue
-        roadmap_load(data=data, owner=specialist, municipality=municipality)
+        roadmap_load(
+            data=data,
+            owner=specialist,
+            municipality=municipality,
+            status=RoadmapStatus.ARCHIVED,
+        )
         loaded += 1
     current = _current_roadmap(specialist, municipality)
     _demo_cycle(specialist, municipality)
     if not loaded and current is None:
         return ""
     return f"Дорожные карты: загружено {loaded + (current is not None)}."
+
+
+def _archive_if_over(data: dict[str, Any]) -> None:
+    """A seed road map loaded by an older demo as approved goes to the archive once its
+    period is over (a demo database in ./var outlives upgrades)."""
+    Roadmap.objects.filter(
+        title=str(data["title"]).strip()[:500],
+        act_number=str(data["act"].get("number") or ""),
+        status=RoadmapStatus.APPROVED,
+        end_year__lt=timezone.localdate().year,
+    ).update(status=RoadmapStatus.ARCHIVED)
 
 
 def _current_roadmap(specialist: User, municipality: Municipality | None) -> Roadmap | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from msoko.choices import Role
 from msoko.models import User
@@ -49,3 +51,29 @@ def test_home_page_summarises_every_section(client: Any) -> None:
     assert "Моя организация" in page
     assert "Кампаний 2026 года" in page
     assert "Просрочено:" in page
+
+
+def test_seed_road_maps_are_archived_and_the_first_screen_is_not_all_overdue(client: Any) -> None:
+    from roadmaps.choices import RoadmapStatus
+    from roadmaps.demo import CURRENT_TITLE
+    from roadmaps.models import Roadmap
+
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    current = Roadmap.objects.get(title=CURRENT_TITLE)
+    today = timezone.localdate()
+    assert current.status == RoadmapStatus.APPROVED
+    assert current.start_year <= today.year <= current.end_year
+    seeds = Roadmap.objects.exclude(pk=current.pk)
+    assert seeds.exists()
+    assert set(seeds.values_list("status", flat=True)) == {RoadmapStatus.ARCHIVED}
+
+    client.force_login(User.objects.get(username="specialist"))
+    page = client.get("/").content.decode()
+    found = re.search(r"Просрочено: <strong[^>]*>(\d+)</strong>", page)
+    assert found is not None
+    assert 0 < int(found.group(1)) <= 25  # a few late tasks of the current road map, not hundreds
+
+    # A demo database loaded before the seeds were archived is brought up to date.
+    seeds.update(status=RoadmapStatus.APPROVED)
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    assert not Roadmap.objects.exclude(pk=current.pk).filter(status=RoadmapStatus.APPROVED).exists()
