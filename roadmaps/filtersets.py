@@ -40,6 +40,13 @@ def _short(obj: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+class MineOrAll(forms.Select):
+    """«Мои» / «Все»: a select, not a checkbox, so that «Все» is sent and stays chosen."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, choices=[("true", "Мои"), ("false", "Все")])
+
+
 class OccurrenceFilterSet(SearchFilterSet):
     """«Мои задачи»: status (with the computed «просрочено»), direction, responsible,
     school, due period."""
@@ -78,9 +85,7 @@ class OccurrenceFilterSet(SearchFilterSet):
         label="Срок (с — по)",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    mine = django_filters.BooleanFilter(
-        method="only_mine", label="Только мои", widget=forms.CheckboxInput
-    )
+    mine = django_filters.BooleanFilter(method="only_mine", label="Чьи", widget=MineOrAll)
 
     class Meta:
         model = Occurrence
@@ -113,9 +118,12 @@ class OccurrenceFilterSet(SearchFilterSet):
         return queryset
 
     def only_mine(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        """The user's own tasks: named responsible, or the road map's owner; an archived
+        road map's tasks are nobody's any more unless that road map is chosen."""
         user = getattr(self.request, "user", None)
         if not value or user is None or user.is_director:
             return queryset
-        return queryset.filter(
-            Q(task__responsible_users=user) | Q(task__roadmap__owner=user)
-        ).distinct()
+        queryset = queryset.filter(Q(task__responsible_users=user) | Q(task__roadmap__owner=user))
+        if not self.form.cleaned_data.get("roadmap"):
+            queryset = queryset.exclude(task__roadmap__status=RoadmapStatus.ARCHIVED)
+        return queryset.distinct()

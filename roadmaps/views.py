@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -476,6 +476,15 @@ class OccurrenceListView(ObjectListView):
 
     def get_queryset(self) -> Any:
         return selectors.occurrences_for(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
+        """The list opens on the user's own tasks; «Все» in the filter shows everyone's."""
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if not self.request.user.is_director:
+            data = (kwargs["data"] or QueryDict()).copy()
+            data.setdefault("mine", "true")
+            kwargs["data"] = data
+        return kwargs
 
 
 @role_required()
