@@ -1,26 +1,47 @@
-"""The demo municipality loads, is believable, and loading it twice changes nothing."""
+"""The demo municipality: loaded once for this module (it takes seconds), then checked.
+
+Every test reads the same demo inside its own savepoint, so what one test changes (a
+second load, an old database's road maps) is gone for the next; the module's transaction
+is rolled back at the end. Loading twice changes nothing.
+"""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
+from assessments.demo import INFLATED, LATE_2026, PEAKS, WEAK
+from assessments.models import Campaign, ReferenceValue, Result
+from assessments.stats import campaign_report, tracker
 from msoko.choices import Role
 from msoko.models import User
+from roadmaps.models import Occurrence, Roadmap
 from schools.models import School, SocialPassport
+from tests.roadmaps.test_seed_roadmaps import ROADMAP_FILES as SEED_FILES
 
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_builds_a_municipality_with_every_role() -> None:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    text = out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """The demo, loaded once; yields what load_demo printed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_load_demo_builds_a_municipality_with_every_role(demo: str) -> None:
+    text = demo
     assert "логин: specialist" in text and "логин: director" in text
     assert {user.role for user in User.objects.all()} == set(Role)
     general = School.objects.general()
@@ -37,15 +58,13 @@ def test_load_demo_builds_a_municipality_with_every_role() -> None:
     assert merged.successor is not None and not merged.is_active
 
 
-def test_load_demo_twice_changes_nothing() -> None:
-    call_command("load_demo", "--quiet", stdout=io.StringIO())
+def test_load_demo_twice_changes_nothing(demo: str) -> None:
     before = (School.history.count(), SocialPassport.history.count(), User.objects.count())
     call_command("load_demo", "--quiet", stdout=io.StringIO())
     assert (School.history.count(), SocialPassport.history.count(), User.objects.count()) == before
 
 
-def test_home_page_summarises_every_section(client: Any) -> None:
-    call_command("load_demo", "--quiet", stdout=io.StringIO())
+def test_home_page_summarises_every_section(demo: str, client: Any) -> None:
     client.force_login(User.objects.get(username="director"))
     page = client.get("/").content.decode()
     assert "Моя организация" in page
@@ -53,12 +72,12 @@ def test_home_page_summarises_every_section(client: Any) -> None:
     assert "Просрочено:" in page
 
 
-def test_seed_road_maps_are_archived_and_the_first_screen_is_not_all_overdue(client: Any) -> None:
+def test_seed_road_maps_are_archived_and_the_first_screen_is_not_all_overdue(
+    demo: str, client: Any
+) -> None:
     from roadmaps.choices import RoadmapStatus
     from roadmaps.demo import CURRENT_TITLE
-    from roadmaps.models import Roadmap
 
-    call_command("load_demo", "--quiet", stdout=io.StringIO())
     current = Roadmap.objects.get(title=CURRENT_TITLE)
     today = timezone.localdate()
     assert current.status == RoadmapStatus.APPROVED
@@ -77,3 +96,112 @@ def test_seed_road_maps_are_archived_and_the_first_screen_is_not_all_overdue(cli
     seeds.update(status=RoadmapStatus.APPROVED)
     call_command("load_demo", "--quiet", stdout=io.StringIO())
     assert not Roadmap.objects.exclude(pk=current.pk).filter(status=RoadmapStatus.APPROVED).exists()
+
+
+def test_demo_results_page_renders(demo: str, client_for: Any) -> None:
+    campaign = Campaign.objects.get(procedure__code="ege", year=2026, subject__code="russian")
+    client = client_for(User.objects.get(username="specialist"))
+    for tab in ("figures", "tasks", "journal", "distribution", "tracker"):
+        assert client.get(campaign.get_absolute_url(), {"tab": tab}).status_code == 200
+    director = client_for(User.objects.get(username="director"))
+    vpr = Campaign.objects.get(procedure__code="vpr", year=2026, subject__code="math", grade=5)
+    response = director.get(vpr.get_absolute_url())
+    assert [s.login for s, _stats in response.context["report"].schools] == ["edu330101"]
+
+
+def _school_stats(campaign: Campaign, login: str) -> Any:
+    report = campaign_report(campaign)
+    school = School.objects.get(login=login)
+    return report.school_stats(school.pk), report.total
+
+
+def _three_years_of_campaigns():
+    campaigns = Campaign.objects.select_related("procedure", "subject")
+    assert campaigns.count() == 42
+    assert {c.year for c in campaigns} == {2024, 2025, 2026}
+    assert all(c.results.exists() for c in campaigns)
+    vpr4 = Campaign.objects.get(procedure__code="vpr", year=2026, subject__code="russian", grade=4)
+    assert vpr4.tasks.count() >= 15 and vpr4.tasks.filter(number="1К1").exists()
+    assert vpr4.max_primary == 38 and vpr4.scale_versions.count() == 1
+    assert ReferenceValue.objects.filter(campaign=vpr4, level="region").count() == 2
+    assert not Result.objects.filter(school__org_type__in=["doo", "udo", "dyuc", "dyussh"]).exists()
+    results = Result.objects.filter(campaign=vpr4)
+    assert results.filter(absent=True).exists()
+    assert results.filter(journal_mark__isnull=True, absent=False).exists()
+    assert any(None in scores for scores in results.values_list("scores", flat=True)[:200])
+    # 2024 and 2025 are closed; 2026 is open and two schools have not sent ВПР yet
+    assert not Campaign.objects.filter(year__lt=2026, is_locked=False).exists()
+    missing = {s.login for s in tracker(campaign_report(vpr4)).missing}
+    assert missing == {"edu330214", *[login for login in LATE_2026 if login != "edu330214"]}
+
+
+def _weak_school_has_more_twos_than_the_municipality_every_year():
+    for year in (2024, 2025, 2026):
+        for subject in ("russian", "math"):
+            campaign = Campaign.objects.get(
+                procedure__code="vpr", year=year, subject__code=subject, grade=6
+            )
+            school, total = _school_stats(campaign, WEAK[0])
+            assert school.mark_percents[2] > total.mark_percents[2] + 5, (year, subject)
+
+
+def _inflated_school_vpr_is_not_confirmed_by_oge():
+    for login in INFLATED:
+        for year in (2024, 2025, 2026):
+            vpr = Campaign.objects.get(
+                procedure__code="vpr", year=year, subject__code="math", grade=8
+            )
+            oge = Campaign.objects.get(procedure__code="oge", year=year, subject__code="math")
+            vpr_school, vpr_total = _school_stats(vpr, login)
+            oge_school, oge_total = _school_stats(oge, login)
+            assert vpr_school.quality_rate > vpr_total.quality_rate + 15, (login, year)
+            assert vpr_school.quality_rate > oge_school.quality_rate + 20, (login, year)
+            assert oge_school.quality_rate < oge_total.quality_rate + 5, (login, year)
+
+
+def _peaks_at_the_cut_off_scores():
+    campaign = Campaign.objects.get(
+        procedure__code="vpr", year=2026, subject__code="russian", grade=5
+    )
+    school, _total = _school_stats(campaign, PEAKS)
+    dist = school.primary_distribution
+    # «4» from 29, «5» from 38 (demo scale); the school is too strong to crowd at «3»
+    for cut in (29, 38):
+        assert dist[cut] > 2 * max(dist[cut - 1], 1), cut
+        assert dist[cut] > dist[cut + 1], cut
+
+
+def _ege_figures_are_believable():
+    campaign = Campaign.objects.get(procedure__code="ege", year=2026, subject__code="russian")
+    report = campaign_report(campaign)
+    total = report.ege_total["attestat"]
+    assert Decimal(50) < total.mean_score < Decimal(80)
+    assert 0 < total.below_minimum_percent < 15
+
+
+def test_demo_has_believable_spreads_and_loads_once(demo: str) -> None:
+    """Every check of the results: spreads, then a second, idempotent load."""
+    _three_years_of_campaigns()
+    _weak_school_has_more_twos_than_the_municipality_every_year()
+    _inflated_school_vpr_is_not_confirmed_by_oge()
+    _peaks_at_the_cut_off_scores()
+    _ege_figures_are_believable()
+
+    count = Result.objects.count()
+    assert count > 30000
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    assert Result.objects.count() == count
+    assert Campaign.objects.count() == 42
+
+
+def test_demo_loads_road_maps_once(demo: str) -> None:
+    count = Roadmap.objects.count()
+    assert count == len(SEED_FILES) + 1
+    occurrences_before = Occurrence.objects.count()
+    director = User.objects.get(username="director")
+    mine = Occurrence.objects.for_user(director)
+    assert mine.exists() and not mine.filter(school=None).exists()
+    assert Occurrence.objects.filter(status="done").exists()
+    assert Occurrence.objects.filter(status="in_progress").exists()
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    assert Roadmap.objects.count() == count and Occurrence.objects.count() == occurrences_before

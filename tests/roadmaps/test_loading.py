@@ -59,19 +59,3 @@ def test_import_roadmap_command_refuses_bad_files(specialist: Any, tmp_path: Any
 def test_import_roadmap_command_takes_a_fixture(specialist: Any) -> None:
     call_command("import_roadmap", str(ROADMAP_FILES[0]))
     assert Roadmap.objects.get().tasks.count() == EXPECTED_TASKS[ROADMAP_FILES[0].name]
-
-
-def test_demo_loads_road_maps_once(db: Any) -> None:
-    call_command("load_demo", "--quiet")
-    count = Roadmap.objects.count()
-    assert count == len(ROADMAP_FILES) + 1
-    occurrences_before = Occurrence.objects.count()
-    from msoko.models import User
-
-    director = User.objects.get(username="director")
-    mine = Occurrence.objects.for_user(director)
-    assert mine.exists() and not mine.filter(school=None).exists()
-    assert Occurrence.objects.filter(status="done").exists()
-    assert Occurrence.objects.filter(status="in_progress").exists()
-    call_command("load_demo", "--quiet")
-    assert Roadmap.objects.count() == count and Occurrence.objects.count() == occurrences_before
