@@ -183,7 +183,12 @@ class _Rollback(Exception):
 
 
 def registry_import(
-    *, filename: str, data: bytes, user: User, commit: bool, limits: Limits | None = None
+    *,
+    filename: str,
+    data: bytes,
+    user: User | None,
+    commit: bool,
+    limits: Limits | None = None,
 ) -> RegistryReport:
     """Check the registry workbook and, when `commit` and it has no errors, apply it whole.
 
@@ -282,7 +287,7 @@ def _changed_fields(instance: Any, values: dict[str, Any], names: tuple[str, ...
     return changed
 
 
-def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) -> None:
+def _apply_registry(parsed: RegistryData, user: User | None, report: RegistryReport) -> None:
     assert parsed.municipality is not None
     values = parsed.municipality.values
     report.oktmo = str(values.get("oktmo") or "")
@@ -308,7 +313,7 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
                 fields=fields,
             )
         )
-    if user.municipality_id and user.municipality_id != municipality.pk:
+    if user is not None and user.municipality_id and user.municipality_id != municipality.pk:
         report.problems.append(
             Problem(message="вы можете загружать реестр только своего муниципалитета")
         )
@@ -437,7 +442,9 @@ def _apply_registry(parsed: RegistryData, user: User, report: RegistryReport) ->
         wellbeing_recompute(municipality_id=municipality.pk, year=year)
 
 
-def _save_checked(instance: Any, user: User, report: RegistryReport, sheet: str, row: int) -> None:
+def _save_checked(
+    instance: Any, user: User | None, report: RegistryReport, sheet: str, row: int
+) -> None:
     try:
         _save_with_history(instance, user)
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("id", type=int)
         parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-        parser.add_argument("--output", "-o", help="путь файла (по умолчанию — в текущий каталог)")
+        parser.add_argument(
+            "--output",
+            "-o",
+            help="путь файла (по умолчанию — в текущий каталог); «-» — в стандартный вывод",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         roadmap = Roadmap.objects.filter(pk=options["id"]).first()
@@ -32,6 +37,12 @@ class Command(BaseCommand):
         if user is None:
             user = User(role=Role.ADMIN, is_superuser=True, is_active=True, username="export")
         filename, _type, content = RoadmapTableExport(roadmap, user).render(options["format"])
+        if options.get("output") == "-":
+            # The bytes go to standard output untouched (a pipe or a redirect); no message.
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+            return
         target = Path(options.get("output") or filename)
         target.write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"Сохранено: {target} ({len(content)} байт)."))
