@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from msoko.spreadsheets import Sheet
 
-from .base import ParsedFile, Problem, ReferenceRow
+from .base import FORMAT_F3_MARKS, ParsedFile, Problem, ReferenceRow, missing_columns_text
 from .cells import (
     MUNICIPALITY_CODE,
     REGION_CODE,
@@ -74,24 +74,44 @@ def _fill(row: ReferenceRow, values: dict[str, float], as_percent: bool | None) 
             row.percents = {k: round(v * 100 / base, 2) for k, v in values.items()}
 
 
+def marks_missing(header: Header) -> list[str]:
+    """The required columns of «Статистика по отметкам» that the header lacks."""
+    missing = [m for m in MARKS if header.find((m,)) is None]
+    if header.find(("Группы участников",)) is None:
+        missing.insert(0, "Группы участников")
+    return missing
+
+
+def journal_missing(header: Header) -> list[str]:
+    """What the wide comparison lacks: «Группы участников» and «Понизили…» columns.
+
+    (The tall layout, with «Понизили…» rows, is recognised by detection from its rows.)
+    """
+    missing = []
+    if header.find(("Группы участников",)) is None:
+        missing.append("Группы участников")
+    if not any(_journal_key(t) for labels in header.labels for t in labels):
+        missing.append("Понизили / Подтвердили / Повысили")
+    return missing
+
+
 def parse_marks(sheet: Sheet, header: Header, result: ParsedFile) -> None:
     """Rows «Вся выборка», the region, «<муниципалитет> (reg…_m…)», each ОО with login."""
     name_col = header.find(("Группы участников",))
     schools_col = header.find(("Кол-во ОО",))
     participants_col = header.find(("Кол-во участников",))
     mark_cols = {m: header.find((m,)) for m in MARKS}
-    missing = [f"«{m}»" for m, c in mark_cols.items() if c is None]
-    if name_col is None:
-        missing.insert(0, "«Группы участников»")
+    missing = marks_missing(header)
     if missing:
         result.problems.append(
             Problem(
                 sheet.name,
                 header.first + 1,
                 None,
-                "не найдены обязательные столбцы: " + ", ".join(missing),
+                missing_columns_text(FORMAT_F3_MARKS, missing),
             )
         )
+        result.refused = True
         return
     assert name_col is not None
     as_percent: bool | None = None

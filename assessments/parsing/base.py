@@ -6,6 +6,7 @@ checked schools against the registry and marks against the campaign's scale.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,6 +30,29 @@ FORMAT_LABELS = {
     FORMAT_F3_MARKS: "ФИС ОКО, «Статистика по отметкам»",
     FORMAT_F3_JOURNAL: "ФИС ОКО, «Сравнение отметок с отметками по журналу»",
 }
+# The same names after «Файл похож на …» (accusative).
+FORMAT_LOOKS_LIKE = {
+    FORMAT_F1: "форму Ф1 ФИС ОКО «Индивидуальные результаты»",
+    FORMAT_COLLECTION: "форму сбора результатов ВПР (лист «Протокол»)",
+    FORMAT_EGE: "протокол ЕГЭ из РЦОИ",
+    FORMAT_OGE: "протокол ОГЭ из РЦОИ",
+    FORMAT_VSOSH: "результаты ВсОШ",
+    FORMAT_F3_MARKS: "форму ФИС ОКО «Статистика по отметкам»",
+    FORMAT_F3_JOURNAL: "форму ФИС ОКО «Сравнение отметок с отметками по журналу»",
+}
+TASK_COLUMNS = "с баллами за задания (вида «{example}»)"
+
+
+def missing_columns_text(fmt: str, missing: Sequence[str], evidence: Sequence[str] = ()) -> str:
+    """«Файл похож на …, но в нём нет столбцов: «Код участника», «Вариант»» and why it looks so.
+
+    `missing` are column names (quoted here) or descriptions starting with «с » (not quoted).
+    """
+    names = ", ".join(m if m.startswith(("с ", "«")) else f"«{m}»" for m in missing)
+    message = f"Файл похож на {FORMAT_LOOKS_LIKE[fmt]}, но в нём нет столбцов: {names}"
+    if evidence:
+        message += ". Признаки формы: " + ", ".join(evidence)
+    return message
 
 
 def fmt_number(value: float | int | None) -> str:
@@ -131,6 +155,10 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     profile: str = ""
     date: str = ""
+    # The layout was recognised but lacks required columns: nothing was read.
+    refused: bool = False
+    # Sheet → letters of its variant columns (part 1, part 2), for messages about variants.
+    variant_columns: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

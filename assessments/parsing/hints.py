@@ -87,11 +87,19 @@ def read_hints(result: ParsedFile, rows: list[list[Any]]) -> None:
                 _hints_from_title(result, t)
 
 
+def title_procedure(t: str) -> str:
+    """The procedure a normalised title text names («ВПР», «ЕГЭ» …), or ""."""
+    procedure = _PROCEDURE.search(t)
+    if not procedure:
+        return ""
+    key = procedure.group(1).replace("гвэ9", "гвэ-9").replace("гвэ11", "гвэ-11")
+    return PROCEDURES.get(key, key.upper())
+
+
 def _hints_from_title(result: ParsedFile, t: str) -> None:
     procedure = _PROCEDURE.search(t)
     if procedure and not result.procedure:
-        key = procedure.group(1).replace("гвэ9", "гвэ-9").replace("гвэ11", "гвэ-11")
-        result.procedure = PROCEDURES.get(key, key.upper())
+        result.procedure = title_procedure(t)
     if "олимпиад" in t and not result.procedure:
         result.procedure = "ВсОШ"
     year = _YEAR.search(t)

@@ -12,9 +12,19 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from msoko.spreadsheets import Sheet
+from msoko.spreadsheets import Sheet, column_letter
 
-from .base import ParsedFile, ParsedRow, Problem, TaskSpec, fmt_number
+from .base import (
+    FORMAT_COLLECTION,
+    FORMAT_F1,
+    TASK_COLUMNS,
+    ParsedFile,
+    ParsedRow,
+    Problem,
+    TaskSpec,
+    fmt_number,
+    missing_columns_text,
+)
 from .cells import (
     ABSENT_VALUES,
     EMPTY,
@@ -53,13 +63,36 @@ def _either(first: int | None, second: int | None) -> int | None:
     return first if first is not None else second
 
 
-def _missing(header: Header, names: list[str]) -> Problem:
-    return Problem(
-        header.sheet.name,
-        header.first + 1,
-        None,
-        "не найдены обязательные столбцы: " + ", ".join(f"«{n}»" for n in names),
-    )
+def _missing(header: Header, fmt: str, names: list[str]) -> Problem:
+    return Problem(header.sheet.name, header.first + 1, None, missing_columns_text(fmt, names))
+
+
+def f1_missing(header: Header) -> list[str]:
+    """The required columns of a Ф1 that the header lacks (empty: it can be read)."""
+    missing = [
+        name
+        for name, synonyms in (
+            ("Код участника", CODE),
+            ("Первичный балл", PRIMARY),
+            ("Отметка", MARK),
+        )
+        if header.find(synonyms) is None
+    ]
+    if not header.task_columns():
+        missing.append(TASK_COLUMNS.format(example="1 (2б)"))
+    return missing
+
+
+def collection_missing(header: Header) -> list[str]:
+    """The required columns of a collection form that the header lacks."""
+    missing = []
+    if header.find(CODE) is None:
+        missing.append("Код участника")
+    if not header.find_all_prefix("вариант"):
+        missing.append("Вариант")
+    if not header.task_columns():
+        missing.append(TASK_COLUMNS.format(example="1 (5б)"))
+    return missing
 
 
 def _journal(value: Any) -> tuple[int | None, str | None]:
@@ -222,19 +255,10 @@ def parse_f1(sheet: Sheet, header: Header, result: ParsedFile) -> None:
     mark_col = header.find(MARK)
     journal_col = _either(header.find(JOURNAL), header.find_prefix(JOURNAL_PREFIXES))
     tasks, task_cols = _task_cols(header, _levels(sheet, header))
-    missing = [
-        name
-        for name, col in (
-            ("Код участника", code_col),
-            ("Первичный балл", primary_col),
-            ("Отметка", mark_col),
-        )
-        if col is None
-    ]
-    if not task_cols:
-        missing.append("баллы за задания, например «1 (2б)»")
+    missing = f1_missing(header)  # detection has checked them; kept for direct calls
     if missing:
-        problems.append(_missing(header, missing))
+        problems.append(_missing(header, FORMAT_F1, missing))
+        result.refused = True
         return
     assert code_col is not None and primary_col is not None and mark_col is not None
     result.tasks = tasks
@@ -242,6 +266,8 @@ def parse_f1(sheet: Sheet, header: Header, result: ParsedFile) -> None:
     notice = personal_notice(header, [])
     if notice:
         problems.append(notice)
+    if variant_col is not None:
+        result.variant_columns[sheet.name] = [column_letter(variant_col)]
     value_cols = {c: header.title(c) for c, _m, _n in task_cols}
     for col in (code_col, primary_col, mark_col, journal_col, variant_col):
         if col is not None:
@@ -440,15 +466,10 @@ def parse_collection(sheet: Sheet, header: Header, result: ParsedFile) -> None:
     )
     journal_col = _either(header.find(JOURNAL), header.find_prefix((*JOURNAL_PREFIXES, "отметка")))
     tasks, task_cols = _task_cols(header, {})
-    missing = []
-    if code_col is None:
-        missing.append("Код участника")
-    if not variant_cols:
-        missing.append("Вариант")
-    if not task_cols:
-        missing.append("баллы за задания, например «1 (5б)»")
+    missing = collection_missing(header)
     if missing:
-        problems.append(_missing(header, missing))
+        problems.append(_missing(header, FORMAT_COLLECTION, missing))
+        result.refused = True
         return
     assert code_col is not None
     if journal_col is None:
@@ -466,6 +487,7 @@ def parse_collection(sheet: Sheet, header: Header, result: ParsedFile) -> None:
     notice = personal_notice(header, [])
     if notice:
         problems.append(notice)
+    result.variant_columns[sheet.name] = [column_letter(c) for c in variant_cols[:2]]
     value_cols = {c: header.title(c) for c, _m, _n in task_cols}
     for col in (code_col, journal_col, *variant_cols):
         if col is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from msoko.spreadsheets import Sheet
 
-from .base import OlympiadRow, ParsedFile, Problem, fmt_number
+from .base import FORMAT_VSOSH, OlympiadRow, ParsedFile, Problem, fmt_number, missing_columns_text
 from .cells import (
     EMPTY,
     SCHOOL_LOGIN,
@@ -55,8 +55,7 @@ def is_olympiad_header(header: Header) -> bool:
     return header.find(STATUS) is not None and header.find(SCORE) is not None
 
 
-def parse_olympiad(sheet: Sheet, header: Header, result: ParsedFile, title_stage: str) -> None:
-    problems = result.problems
+def _columns(header: Header) -> dict[str, int | None]:
     taken: set[int] = set()
     cols: dict[str, int | None] = {}
     for name, synonyms in (
@@ -73,26 +72,42 @@ def parse_olympiad(sheet: Sheet, header: Header, result: ParsedFile, title_stage
         cols[name] = col
         if col is not None:
             taken.add(col)
-    labels = {
-        "code": "Код участника",
-        "school": "ОО",
-        "grade": "Класс",
-        "subject": "Предмет",
-        "score": "Балл",
-        "status": "Статус",
-    }
-    missing = [label for key, label in labels.items() if cols[key] is None]
+    return cols
+
+
+_LABELS = {
+    "code": "Код участника",
+    "school": "ОО",
+    "grade": "Класс",
+    "subject": "Предмет",
+    "score": "Балл",
+    "status": "Статус",
+}
+
+
+def missing_columns(header: Header, title_stage: str) -> list[str]:
+    """The required columns the header lacks; «Этап» only when no title or form gives it."""
+    cols = _columns(header)
+    missing = [label for key, label in _LABELS.items() if cols[key] is None]
     if cols["stage"] is None and not title_stage:
         missing.append("Этап")
+    return missing
+
+
+def parse_olympiad(sheet: Sheet, header: Header, result: ParsedFile, title_stage: str) -> None:
+    problems = result.problems
+    cols = _columns(header)
+    missing = missing_columns(header, title_stage)
     if missing:
         problems.append(
             Problem(
                 sheet.name,
                 header.first + 1,
                 None,
-                "не найдены обязательные столбцы: " + ", ".join(f"«{m}»" for m in missing),
+                missing_columns_text(FORMAT_VSOSH, missing),
             )
         )
+        result.refused = True
         return
     notice = personal_notice(header, [c for c in cols.values() if c is not None])
     if notice:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from msoko.spreadsheets import Sheet
+from msoko.spreadsheets import Sheet, column_letter
 
 from .base import ParsedFile, ParsedRow, Problem, TaskSpec, fmt_number
 from .cells import (
@@ -75,7 +75,7 @@ class MappingProfile:
         return found
 
 
-_COMMON: dict[str, list[str]] = {
+COMMON_COLUMNS: dict[str, list[str]] = {
     "participant_code": ["Код участника", "Код", "Номер участника", "ID участника"],
     "school_code": ["Код ОО", "ОО", "Код школы", "Код образовательной организации"],
     "class_name": ["Класс", "Литера класса"],
@@ -103,7 +103,7 @@ DEFAULT_PROFILES: tuple[MappingProfile, ...] = (
         name="ЕГЭ, типовой протокол РЦОИ",
         region="",
         kind="ege",
-        columns={**_COMMON, "test_score": ["Тестовый балл", "Балл", "Итоговый балл"]},
+        columns={**COMMON_COLUMNS, "test_score": ["Тестовый балл", "Балл", "Итоговый балл"]},
         required=("participant_code", "test_score"),
         distinctive=("test_score",),
     ),
@@ -111,23 +111,32 @@ DEFAULT_PROFILES: tuple[MappingProfile, ...] = (
         name="ОГЭ, типовой протокол РЦОИ",
         region="",
         kind="oge",
-        columns={**_COMMON, "mark": ["Оценка", "Отметка", "Оценка по пятибалльной шкале"]},
+        columns={**COMMON_COLUMNS, "mark": ["Оценка", "Отметка", "Оценка по пятибалльной шкале"]},
         required=("participant_code", "mark"),
         distinctive=("mark",),
     ),
 )
 
 
+_SCORES = frozenset({"short_answers", "long_answers", "primary_score"})
+_SCORES_LABEL = "«Первичный балл» (или ответов в краткой или развернутой форме)"
+
+
 def choose_profile(
-    header: Header, profiles: Sequence[MappingProfile], procedure: str = ""
+    header: Header,
+    profiles: Sequence[MappingProfile],
+    procedure: str = "",
+    kinds: Sequence[str] = ("ege", "oge"),
 ) -> tuple[MappingProfile, dict[str, int]] | None:
-    """The profile with all required fields found and the most fields matched."""
+    """The profile (of one of `kinds`) with all required fields found and the most matched."""
     best: tuple[tuple[int, int, int], MappingProfile, dict[str, int]] | None = None
     for order, profile in enumerate(profiles):
+        if profile.kind not in kinds:
+            continue
         found = profile.match(header)
         if any(name not in found for name in profile.required):
             continue
-        if not ({"short_answers", "long_answers", "primary_score"} & found.keys()):
+        if not (_SCORES & found.keys()):
             continue
         prefers = (
             1
@@ -138,6 +147,21 @@ def choose_profile(
         if best is None or key > best[0]:
             best = (key, profile, found)
     return (best[1], best[2]) if best else None
+
+
+def missing_fields(header: Header, profiles: Sequence[MappingProfile], kind: str) -> list[str]:
+    """The columns the closest profile of `kind` lacks in this header (names in Russian)."""
+    closest: list[str] | None = None
+    for profile in profiles:
+        if profile.kind != kind:
+            continue
+        found = profile.match(header)
+        missing = [FIELD_LABELS.get(f, f) for f in profile.required if f not in found]
+        if not (_SCORES & found.keys()):
+            missing.append(_SCORES_LABEL)
+        if closest is None or len(missing) < len(closest):
+            closest = missing
+    return closest if closest is not None else [FIELD_LABELS["participant_code"]]
 
 
 def _short(value: Any) -> list[float | None] | str:
@@ -209,6 +233,8 @@ def parse_rcoi(
             )
     code_col = columns["participant_code"]
     get = columns.get
+    if get("variant") is not None:
+        result.variant_columns[sheet.name] = [column_letter(columns["variant"])]
     short_col, long_col = get("short_answers"), get("long_answers")
     short_max: list[float] = []
     long_max: list[float] | None = None

@@ -164,7 +164,8 @@ def test_missing_columns(world: dict[str, Any]) -> None:
     for row in rows[7:]:
         del row[-3:-1]  # «Первичный балл», «Отметка»
     message = refused(world, xlsx_bytes({"Индивидуальные результаты": rows}))
-    assert "не найдены обязательные столбцы: «Первичный балл», «Отметка»" in message
+    assert "похож на форму Ф1 ФИС ОКО" in message
+    assert "нет столбцов: «Первичный балл», «Отметка»" in message
 
 
 # --- the cells -----------------------------------------------------------------------------

@@ -126,7 +126,11 @@ def test_empty_form_is_an_error():
 def test_missing_columns_are_named():
     rows = [["Код участника", "1 (2б)", "2 (1б)"], [1, 1, 1]]
     parsed = parse_bytes("form.xlsx", xlsx_bytes({"Протокол": rows}))
-    assert any("не найдены обязательные столбцы: «Вариант»" in m for m in messages(parsed, "error"))
+    assert any(
+        "Файл похож на форму сбора результатов ВПР (лист «Протокол»), но в нём нет столбцов: "
+        "«Вариант». Признаки формы: лист «Протокол»" in m
+        for m in messages(parsed, "error")
+    ), messages(parsed)
 
 
 def test_merged_two_row_header_and_messy_header_text():

@@ -146,7 +146,12 @@ def test_f1_missing_required_columns_are_named():
     rows[7][-2] = "Итог"  # no «Отметка»
     parsed = parse_bytes("f1.xlsx", xlsx_bytes({"Ф1": rows}))
     errors = messages(parsed, "error")
-    assert any("не найдены обязательные столбцы" in m and "«Отметка»" in m for m in errors), errors
+    assert any(
+        "Файл похож на форму Ф1 ФИС ОКО «Индивидуальные результаты», но в нём нет столбцов: "
+        "«Первичный балл», «Отметка»" in m
+        for m in errors
+    ), errors
+    assert parsed.refused and parsed.rows == []
 
 
 def test_f1_empty_file_has_no_participants():
