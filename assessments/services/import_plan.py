@@ -34,6 +34,7 @@ from assessments.parsing import ParsedFile, ParsedRow, TaskSpec
 from assessments.parsing.base import fmt_number
 from assessments.scales import Scale
 from msoko.choices import Role
+from msoko.formatting import integer
 from msoko.jobs import JobError
 from msoko.models import User
 from msoko.problems import Problem
@@ -54,6 +55,21 @@ DEFAULT_GRADE = {"oge": 9, "gve9": 9, "ege": 11, "gve11": 11}
 REPORTED_PROBLEMS = 500
 EPS = 1e-9
 _DIGITS = re.compile(r"\d+")
+_VARIANT_RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
+_VARIANT_SPLIT = re.compile(r"[,;]+|\s{2,}")
+# «семью новыми»: small numbers in words, in the instrumental case.
+_INSTRUMENTAL = {
+    1: "одним",
+    2: "двумя",
+    3: "тремя",
+    4: "четырьмя",
+    5: "пятью",
+    6: "шестью",
+    7: "семью",
+    8: "восемью",
+    9: "девятью",
+    10: "десятью",
+}
 
 
 class ImportRejected(JobError):
@@ -129,6 +145,28 @@ class ImportPlan:
             return 0
         return len(parsed.rows) + len(parsed.olympiad_rows) + len(parsed.reference_rows)
 
+    @property
+    def shrinking(self) -> list[SchoolPlan]:
+        """Schools whose stored results the file replaces with fewer rows."""
+        return sorted(
+            (s for s in self.schools.values() if s.existing > s.rows), key=lambda s: s.login
+        )
+
+    @property
+    def replacement(self) -> str:
+        """What a shrinking import does, in words («Файл заменит 88 … семью новыми»), or ""."""
+        shrinking = self.shrinking
+        if not shrinking:
+            return ""
+        message = replacement_text(
+            sum(s.existing for s in shrinking), sum(s.rows for s in shrinking)
+        )
+        if len(self.schools) > 1:
+            message += " в ОО: " + "; ".join(
+                f"{s.name} ({integer(s.existing)} → {integer(s.rows)})" for s in shrinking
+            )
+        return message
+
     def error(self, message: str, place: ParsedRow | None = None) -> None:
         if place is None:
             self.problems.append(Problem(message=message))
@@ -161,6 +199,8 @@ class ImportPlan:
                 "absent": sum(s.absent for s in schools),
                 "existing": sum(s.existing for s in schools),
             },
+            # Set when the file replaces results with fewer rows: confirming needs a tick.
+            "replacement": self.replacement,
             "problems": [asdict(p) | {"text": str(p)} for p in shown],
             "problems_total": len(self.problems),
             "errors": len(self.errors),
@@ -196,6 +236,26 @@ class ImportPlan:
                 "existing": sum(self.olympiad_groups.values()),
             }
         return report
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for a count: 1 результат, 2 результата, 5 результатов, 21 результат."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def replacement_text(existing: int, rows: int) -> str:
+    """«Файл заменит 88 прежних результатов семью новыми»."""
+    old = f"{integer(existing)} " + plural(
+        existing, "прежний результат", "прежних результата", "прежних результатов"
+    )
+    if rows == 0:
+        return f"Файл удалит {old} и не загрузит новых"
+    new = plural(rows, "новым", "новыми", "новыми")
+    return f"Файл заменит {old} {_INSTRUMENTAL.get(rows) or integer(rows)} {new}"
 
 
 def _problem_order(problem: Problem) -> tuple[int, str, int]:
@@ -298,8 +358,8 @@ def results_plan(
     plan.parsed = parsed
     plan.format = parsed.format
     plan.problems.extend(parsed.problems)
-    if parsed.format == parsing.FORMAT_UNKNOWN:
-        return plan
+    if parsed.format == parsing.FORMAT_UNKNOWN or parsed.refused:
+        return plan  # the layout is refused: there is nothing to check against the database
     if parsed.format == parsing.FORMAT_VSOSH:
         _plan_olympiad(plan, parsed, user, options)
         return plan
@@ -647,6 +707,9 @@ def _check_rows(plan: ImportPlan, parsed: ParsedFile, counts: dict[int, SchoolPl
                 )
             )
             scale = None
+    allowed_variants = campaign_variants(campaign.variants) if campaign is not None else None
+    variant_columns = parsed.variant_columns
+    variant_known: dict[str, bool] = {"": True}  # memo: variants repeat; empty is not checked
     numbers = [t.number for t in plan.tasks]
     maxima = [t.max_score for t in plan.tasks]
     n_tasks = len(numbers)
@@ -701,6 +764,22 @@ def _check_rows(plan: ImportPlan, parsed: ParsedFile, counts: dict[int, SchoolPl
         if row.absent:
             counter.absent += 1
             continue
+        if allowed_variants is not None:
+            for part, variant in enumerate((row.variant, row.variant_part2)):
+                known = variant_known.get(variant)
+                if known is None:
+                    known = variant_known[variant] = _variant_key(variant) in allowed_variants
+                if not known:
+                    letters = variant_columns.get(row.sheet, [])
+                    problems.append(
+                        Problem(
+                            row.sheet,
+                            row.row,
+                            letters[part] if part < len(letters) else None,
+                            f"вариант «{variant}» не входит в варианты кампании «{campaign}»: "
+                            f"{campaign.variants if campaign is not None else ''}",
+                        )
+                    )
         scores = row.scores
         if scores and len(scores) != n_tasks:
             problems.append(
@@ -758,6 +837,27 @@ def _check_rows(plan: ImportPlan, parsed: ParsedFile, counts: dict[int, SchoolPl
                     f"{fmt_number(primary)} первичных баллов ставится «{expected}»",
                 )
             )
+
+
+def _variant_key(value: str) -> str:
+    value = value.strip().lower()
+    return str(int(value)) if value.isdigit() else value
+
+
+def campaign_variants(value: str) -> frozenset[str] | None:
+    """The variants a campaign lists («1, 2», «301–304»); None when it lists none, and
+    then any variant is accepted."""
+    found: set[str] = set()
+    for token in _VARIANT_SPLIT.split(value or ""):
+        token = token.strip()
+        if not token:
+            continue
+        span = _VARIANT_RANGE.match(token)
+        if span and int(span.group(1)) <= int(span.group(2)) <= int(span.group(1)) + 1000:
+            found.update(str(n) for n in range(int(span.group(1)), int(span.group(2)) + 1))
+        else:
+            found.add(_variant_key(token))
+    return frozenset(found) or None
 
 
 def _plan_references(plan: ImportPlan, parsed: ParsedFile) -> None:

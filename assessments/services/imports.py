@@ -5,7 +5,8 @@ One path for the web and the command line:
 * `results_plan` (assessments/services/import_plan.py) reads and checks the file and says
   what would be created or replaced; it writes nothing.
 * `upload_check` stores the file and that plan as a `ResultUpload` (the dry run).
-* `upload_confirm` queues the import as a job; `upload_import` (run by the Celery task)
+* `upload_confirm` queues the import as a job (a file that replaces stored results with
+  fewer rows needs an explicit «yes», `replace_acknowledged`); `upload_import` (run by the Celery task)
   re-reads the stored file, plans again — the database may have changed since the dry run —
   and, in one transaction, replaces the results of every (campaign, school) of the file.
 
@@ -135,14 +136,31 @@ def _upload_municipality(upload: ResultUpload, plan: ImportPlan) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+REPLACE_HINT = "подтвердите, что прежние результаты нужно заменить меньшим числом новых"
+
+
+def replacement_refusal(replacement: str) -> ImportRejected:
+    """The refusal of an import that shrinks the stored results without an explicit «yes»."""
+    return ImportRejected([replacement, REPLACE_HINT])
+
+
 @transaction.atomic
-def upload_confirm(*, upload_id: int, user: User) -> Job:
-    """Queue the import of a checked upload as a background job (once: a conditional UPDATE)."""
+def upload_confirm(*, upload_id: int, user: User, replace_acknowledged: bool = False) -> Job:
+    """Queue the import of a checked upload as a background job (once: a conditional UPDATE).
+
+    A file that replaces stored results with fewer rows (a school's partial file, a wrong
+    campaign) is queued only with `replace_acknowledged`: the person has read the dry run's
+    «Файл заменит 88 прежних результатов семью новыми» and ticked the box.
+    """
     from assessments.tasks import results_import_task
 
     upload = ResultUpload.objects.select_related("campaign").get(pk=upload_id)
+    replacement = (upload.report or {}).get("replacement", "")
+    if replacement and not replace_acknowledged and upload.status == UploadStatus.CHECKED:
+        raise replacement_refusal(replacement)
     claimed = ResultUpload.objects.filter(pk=upload_id, status=UploadStatus.CHECKED).update(
-        status=UploadStatus.QUEUED
+        status=UploadStatus.QUEUED,
+        report={**(upload.report or {}), "replace_acknowledged": bool(replacement)},
     )
     if not claimed:
         raise ImportRejected("этот файл уже загружен, поставлен в очередь или содержит ошибки")
@@ -169,7 +187,12 @@ def _no_progress(_percent: int, _message: str = "") -> None:
     return None
 
 
-def upload_import(*, upload_id: int, progress: Progress | None = None) -> dict[str, Any]:
+def upload_import(
+    *,
+    upload_id: int,
+    progress: Progress | None = None,
+    replace_acknowledged: bool | None = None,
+) -> dict[str, Any]:
     """Import a checked (or queued) upload: re-check it, then commit it whole.
 
     The file is read and checked again because the database may have changed since the
@@ -177,6 +200,9 @@ def upload_import(*, upload_id: int, progress: Progress | None = None) -> dict[s
     is written, the upload is marked «не загружен» with the new report, and
     `ImportRejected` is raised. The outcome status is written apart from the data
     transaction, so a refused import still leaves its reason in the history.
+
+    An import that now replaces results with fewer rows needs `replace_acknowledged`;
+    None takes the answer given at confirmation (`upload_confirm`).
     """
     report = progress or _no_progress
     upload = ResultUpload.objects.select_related("uploaded_by", "campaign").get(pk=upload_id)
@@ -197,6 +223,11 @@ def upload_import(*, upload_id: int, progress: Progress | None = None) -> dict[s
     if not plan.ok:
         upload.report = plan.report(options)
         _mark_failed(upload, [str(p) for p in plan.errors])
+    if replace_acknowledged is None:
+        replace_acknowledged = bool(upload.report.get("replace_acknowledged"))
+    if plan.replacement and not replace_acknowledged:
+        upload.report = plan.report(options)
+        _mark_failed(upload, replacement_refusal(plan.replacement).messages)
     report(45, "Запись результатов…")
     try:
         counts = _commit(plan, upload, options, report)

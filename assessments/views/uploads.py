@@ -90,10 +90,17 @@ def upload_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*UPLOADER_ROLES)
 def upload_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Queue the import; the upload page shows the job's progress."""
+    """Queue the import; the upload page shows the job's progress.
+
+    The dry-run page asks for a tick when the file replaces results with fewer rows.
+    """
     upload = _upload(request, pk)
     try:
-        imports.upload_confirm(upload_id=upload.pk, user=request.user)
+        imports.upload_confirm(
+            upload_id=upload.pk,
+            user=request.user,
+            replace_acknowledged=request.POST.get("replace_acknowledged") == "1",
+        )
     except imports.ImportRejected as exc:
         messages.error(request, "Файл не поставлен в очередь: " + "; ".join(exc.messages) + ".")
     else:

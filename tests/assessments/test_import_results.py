@@ -79,10 +79,18 @@ def f1_for(*schools: Any, pupils: int = 3, **kwargs: Any) -> bytes:
     return f1_xlsx(sample_schools([s.login for s in schools], pupils), **kwargs)
 
 
-def run_import(upload: ResultUpload, user: Any, django_capture_on_commit_callbacks: Any) -> Job:
+def run_import(
+    upload: ResultUpload,
+    user: Any,
+    django_capture_on_commit_callbacks: Any,
+    *,
+    replace_acknowledged: bool = False,
+) -> Job:
     """Confirm as the web page does and let the queued task run (in process)."""
     with django_capture_on_commit_callbacks(execute=True):
-        job = upload_confirm(upload_id=upload.pk, user=user)
+        job = upload_confirm(
+            upload_id=upload.pk, user=user, replace_acknowledged=replace_acknowledged
+        )
     job.refresh_from_db()
     upload.refresh_from_db()
     return job
@@ -163,7 +171,8 @@ def test_a_corrected_file_for_one_school_replaces_only_that_school(
     )
     upload = upload_check(user=specialist, filename="f1-fixed.xlsx", data=corrected)
     assert upload.report["schools"][0]["existing"] == 3
-    run_import(upload, specialist, django_capture_on_commit_callbacks)
+    assert upload.report["replacement"] == "Файл заменит 3 прежних результата одним новым"
+    run_import(upload, specialist, django_capture_on_commit_callbacks, replace_acknowledged=True)
     assert list(
         Result.objects.filter(campaign=campaign, school=school_a).values_list(
             "participant_code", flat=True
@@ -410,6 +419,7 @@ def test_vsosh_results_replace_per_year_stage_subject_and_school(
     assert OlympiadResult.objects.count() == 3
     second = file(("школьный", 21, school_a.login, 6, "Математика", 25, "Призёр"))
     upload = upload_check(user=specialist, filename="v2.xlsx", data=second)
+    assert upload.report["replacement"] == ""  # one result of the group for one
     run_import(upload, specialist, django_capture_on_commit_callbacks)
     left = set(OlympiadResult.objects.values_list("participant_code", "status"))
     assert left == {("11", "prize"), ("21", "prize"), ("13", "participant")}

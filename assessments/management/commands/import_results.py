@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="имя пользователя, от чьего имени загрузка (иначе — без ограничений)"
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="согласие заменить прежние результаты меньшим числом новых",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -71,8 +76,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"В файле ошибок: {upload.report.get('errors')}. Ничего не изменено."
             )
+        replacement = upload.report.get("replacement")
+        if replacement and not options["replace"]:
+            raise CommandError(
+                f"{replacement}; {imports.REPLACE_HINT}: запустите команду с --replace. "
+                "Ничего не изменено."
+            )
         try:
-            result = imports.upload_import(upload_id=upload.pk)
+            result = imports.upload_import(
+                upload_id=upload.pk, replace_acknowledged=options["replace"]
+            )
         except imports.ImportRejected as exc:
             for message in exc.messages:
                 self.stderr.write(message)
@@ -90,6 +103,8 @@ class Command(BaseCommand):
                 f"  {school['login']} {school['name']}: строк {school['rows']}, "
                 f"отсутствовали {school['absent']}, будет заменено {school['existing']}"
             )
+        if report.get("replacement"):
+            self.stdout.write(f"Внимание: {report['replacement']}.")
         for problem in report.get("problems", []):
             stream = self.stderr if problem["severity"] == "error" else self.stdout
             stream.write(problem["text"])
