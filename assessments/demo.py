@@ -513,11 +513,16 @@ def _campaign(
 
 
 @transaction.atomic
-def load_demo(*, specialist: User) -> str:
-    """Load the demo data (idempotent); return a line for the command's output, or ""."""
+def load_demo(
+    *, specialist: User, general: int | None = None, years: Sequence[int] = DEMO_YEARS
+) -> str:
+    """Load the demo data (idempotent); return a line for the command's output, or "".
+
+    `general` and `years` scale it as they scale the registry (schools.demo.registry_rows).
+    """
     procedures = {p.code: p for p in Procedure.objects.all()}
     subjects = {s.code: s for s in Subject.objects.all()}
-    by_login = {s.login: s for s in demo_schools()}
+    by_login = {s.login: s for s in demo_schools(general)}
     schools = [
         (by_login[login], pk, org_type)
         for login, pk, org_type in School.objects.filter(login__in=by_login).values_list(
@@ -527,7 +532,7 @@ def load_demo(*, specialist: User) -> str:
     schools.sort(key=lambda item: item[0].login)
     with_results = set(Result.objects.values_list("campaign_id", flat=True).distinct())
     created = skipped = pupils = 0
-    for year in DEMO_YEARS:
+    for year in years:
         for spec in campaign_specs():
             campaign, scale = _campaign(spec, year, procedures, subjects, specialist)
             if campaign.pk in with_results:

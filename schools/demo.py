@@ -7,6 +7,7 @@ same figures. The rows are loaded through the registry import, the path a specia
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,8 +282,112 @@ def _others() -> list[DemoSchool]:
     ]
 
 
-def demo_schools() -> list[DemoSchool]:
-    return _general() + _others()
+#: Generated schools of a scaled demo (`load_demo --schools N`), after the 30 named ones.
+_VILLAGES = (
+    "Покровское",
+    "Михайловка",
+    "Никитино",
+    "Воздвиженское",
+    "Рябиновка",
+    "Семёновка",
+    "Дубки",
+    "Гремячево",
+    "Липовка",
+    "Мокрое",
+    "Ковали",
+    "Андреевка",
+    "Знаменка",
+    "Ильинское",
+    "Петровское",
+    "Городище",
+    "Борки",
+    "Вязники",
+    "Тимофеевка",
+    "Ясная Поляна",
+)
+_SURNAMES = (
+    "Алексеев",
+    "Борисов",
+    "Васильев",
+    "Голубев",
+    "Денисов",
+    "Ефимов",
+    "Жаров",
+    "Зуев",
+    "Исаев",
+    "Калинин",
+    "Логинов",
+    "Макаров",
+    "Новиков",
+    "Осипов",
+    "Поляков",
+    "Рыбаков",
+)
+_FIRST_NAMES = (("Андрей", "Сергей", "Олег", "Юрий"), ("Елена", "Ольга", "Татьяна", "Марина"))
+_PATRONYMICS = (("Петрович", "Иванович", "Николаевич"), ("Петровна", "Ивановна", "Николаевна"))
+
+
+def _generated(count: int) -> list[DemoSchool]:
+    """`count` more general schools, town and rural alternately, from a fixed seed."""
+    rnd = random.Random(f"scaled-{count}")
+    schools = []
+    for number in range(1, count + 1):
+        female = rnd.random() < 0.7
+        director = (
+            f"{rnd.choice(_SURNAMES)}{'а' if female else ''} {rnd.choice(_FIRST_NAMES[female])} "
+            f"{rnd.choice(_PATRONYMICS[female])}"
+        )
+        if number % 2:
+            town_number = 12 + (number + 1) // 2
+            full = f"Средняя общеобразовательная школа № {town_number}"
+            schools.append(
+                DemoSchool(
+                    login=f"edu{330400 + number:06d}",
+                    full_name=f"Муниципальное бюджетное общеобразовательное учреждение «{full}» {TOWN}",
+                    short_name=f"МБОУ СОШ № {town_number}",
+                    org_type="СОШ",
+                    rural=False,
+                    size=rnd.randint(450, 1100),
+                    context=round(rnd.uniform(0.05, 0.65), 2),
+                    distance=0,
+                    director=director,
+                )
+            )
+            continue
+        index = number // 2 - 1
+        root = _VILLAGES[index % len(_VILLAGES)]
+        suffix = f"-{index // len(_VILLAGES) + 1}" if index >= len(_VILLAGES) else ""
+        kind = rnd.choice(("СОШ", "СОШ", "ООШ"))
+        full_kind = {
+            "СОШ": "средняя общеобразовательная школа",
+            "ООШ": "основная общеобразовательная школа",
+        }[kind]
+        name = f"{root}{suffix}"
+        schools.append(
+            DemoSchool(
+                login=f"edu{330400 + number:06d}",
+                full_name=f"Муниципальное бюджетное общеобразовательное учреждение «{name} {full_kind}» с. {name}",
+                short_name=f"МБОУ {name} {kind}",
+                org_type=kind,
+                rural=True,
+                size=rnd.randint(60, 360) if kind == "СОШ" else rnd.randint(30, 120),
+                context=round(rnd.uniform(0.4, 0.95), 2),
+                distance=rnd.randint(8, 70),
+                director=director,
+            )
+        )
+    return schools
+
+
+def demo_schools(general: int | None = None) -> list[DemoSchool]:
+    """The demo organisations: 30 named general schools (or `general`, at least 30, the
+    rest generated — for load tests), then the kindergartens and УДО."""
+    schools = _general()
+    if general is not None:
+        if general < len(schools):
+            raise ValueError(f"в демо {len(schools)} названных школ, меньше нельзя")
+        schools += _generated(general - len(schools))
+    return schools + _others()
 
 
 def _clip(value: float, low: float = 0.0, high: float = 100.0) -> float:
@@ -315,10 +420,13 @@ def _passport(school: DemoSchool, year: int, rnd: random.Random) -> list[Any]:
     ]
 
 
-def registry_rows() -> dict[str, list[list[Any]]]:
-    """The demo registry in the layout of the registry template (schools/registry.py)."""
+def registry_rows(
+    general: int | None = None, years: Sequence[int] = DEMO_YEARS
+) -> dict[str, list[list[Any]]]:
+    """The demo registry in the layout of the registry template (schools/registry.py);
+    `general` and `years` scale it (see `demo_schools`)."""
     rnd = random.Random(2026)
-    schools = demo_schools()
+    schools = demo_schools(general)
     school_rows = []
     passport_rows = []
     for school in schools:
@@ -343,7 +451,8 @@ def registry_rows() -> dict[str, list[list[Any]]]:
                 school.predecessors,
             ]
         )
-        years = DEMO_YEARS if school.active else DEMO_YEARS[:1]
-        for year in years:
+        # A closed school has only the passport of its last year, the first of the demo.
+        school_years = years if school.active else [y for y in years if y == DEMO_YEARS[0]]
+        for year in school_years:
             passport_rows.append(_passport(school, year, rnd))
     return {"Муниципалитет": [MUNICIPALITY_ROW], "ОО": school_rows, "Паспорта": passport_rows}

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from msoko.choices import Role
 from msoko.models import User
-from schools.demo import registry_rows
+from schools.demo import DEMO_YEARS, registry_rows
 from schools.models import School
 from schools.registry import registry_template
 from schools.services import registry_import
@@ -33,15 +33,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="не печатать логины")
+        parser.add_argument(
+            "--schools",
+            type=int,
+            default=None,
+            help="сколько общеобразовательных школ: не меньше названных в демо, остальные "
+            "сгенерированные (для нагрузочных замеров)",
+        )
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=len(DEMO_YEARS),
+            choices=range(1, len(DEMO_YEARS) + 1),
+            help=f"сколько последних лет из {DEMO_YEARS[0]}–{DEMO_YEARS[-1]} загрузить",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        years = DEMO_YEARS[-options["years"] :]
+        general = options["schools"]
+        try:
+            registry = registry_rows(general, years)
+        except ValueError as exc:
+            raise CommandError(f"--schools {general}: {exc}.") from exc
         with transaction.atomic():
             users = {
                 name: self._user(name, role, first, last)
                 for name, role, first, last, _ in DEMO_USERS[:3]
             }
-            content = registry_template(registry_rows())
+            content = registry_template(registry)
             report = registry_import(
                 filename="demo-registry.xlsx", data=content, user=users["specialist"], commit=True
             )
@@ -51,7 +71,7 @@ class Command(BaseCommand):
                 )
             for name, role, first, last, login in DEMO_USERS[3:]:
                 self._user(name, role, first, last, School.objects.get(login=login))
-            self._load_other_apps(users["specialist"])
+            self._load_other_apps(users["specialist"], general, years)
         elapsed = time.monotonic() - started
         summary = report.summary()
         self.stdout.write(
@@ -77,10 +97,19 @@ class Command(BaseCommand):
             user.save()
         return user
 
-    def _load_other_apps(self, specialist: User) -> None:
-        """Each app's demo module adds its own data: assessments, then road maps."""
+    def _load_other_apps(
+        self, specialist: User, general: int | None, years: tuple[int, ...]
+    ) -> None:
+        """Each app's demo module adds its own data: assessments, then road maps.
+
+        Only the results grow with --schools / --years; the road maps are the
+        municipality's own and stay as they are.
+        """
         for app in ("assessments", "roadmaps"):
             module = import_module(f"{app}.demo")
-            message = module.load_demo(specialist=specialist)
+            if app == "assessments":
+                message = module.load_demo(specialist=specialist, general=general, years=years)
+            else:
+                message = module.load_demo(specialist=specialist)
             if message:
                 self.stdout.write(message)
