@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django import forms
 from django.utils import timezone
@@ -206,6 +207,51 @@ class CycleCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_link(value: str) -> bool:
+    """An absolute http(s) address with a host: the only kind of link shown as a link.
+
+    `javascript:`, `data:`, `vbscript:` would run in the reader's browser; a relative or
+    schemeless value would point inside the portal. Whitespace, control characters and
+    backslashes are refused too: browsers drop or reinterpret them, so what the check sees
+    would not be what the browser opens.
+    """
+    if not value or any(
+        ch.isspace() or ch == "\\" or ord(ch) < 32 or ord(ch) == 127 for ch in value
+    ):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+class WebLinksField(forms.CharField):
+    """Links to documents, one per line, each an http(s) address; cleans to one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        bad = [
+            forms.ValidationError(
+                "Строка %(number)s: «%(link)s» — не адрес сайта. "
+                "Ссылка должна начинаться с http:// или https://.",
+                code="web_link",
+                params={"number": number, "link": line[:80]},
+            )
+            for number, line in enumerate(lines, start=1)
+            if not is_web_link(line)
+        ]
+        if bad:
+            raise forms.ValidationError(bad)
+        return "\n".join(lines)
+
+
 class CycleForm(forms.Form):
     """The nine elements of one self-assessment: score, comment, links, tasks, a document."""
 
@@ -238,11 +284,10 @@ class CycleForm(forms.Form):
                 initial=row.comment if row else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.fields[f"links_{element}"] = forms.CharField(
+            self.fields[f"links_{element}"] = WebLinksField(
                 label="Ссылки на документы (по одной на строке)",
                 required=False,
                 initial=row.links if row else "",
-                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"tasks_{element}"] = forms.ModelMultipleChoiceField(
                 label="Задачи дорожных карт",

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from msoko.exports import is_formula_like
+from msoko.exports import xlsx_cell, xlsx_put
 from msoko.problems import Problem
 from msoko.spreadsheets import Sheet, clean_text, column_letter
 from schools.choices import Locality, OrgType
@@ -442,7 +442,7 @@ def registry_template(rows: dict[str, list[list[Any]]] | None = None) -> bytes:
     for spec in SHEETS:
         sheet = workbook.create_sheet(spec.name)
         for col, column in enumerate(spec.columns, start=1):
-            cell = sheet.cell(row=1, column=col, value=column.header)
+            cell = xlsx_put(sheet, 1, col, column.header)
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -450,9 +450,7 @@ def registry_template(rows: dict[str, list[list[Any]]] | None = None) -> bytes:
         sheet.freeze_panes = "A2"
         for row_number, row in enumerate((rows or {}).get(spec.name, []), start=2):
             for col, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_number, column=col, value=value)
-                if is_formula_like(value):
-                    cell.data_type = "s"  # text such as «=…» stays text, never a formula
+                xlsx_put(sheet, row_number, col, value)  # text such as «=…» stays text
         keys = [column.key for column in spec.columns]
         if "org_type" in keys:
             letter = get_column_letter(keys.index("org_type") + 1)
@@ -477,18 +475,18 @@ def registry_template(rows: dict[str, list[list[Any]]] | None = None) -> bytes:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}2000")
     reference = workbook.create_sheet(types_sheet_name)
-    reference.append(["Тип ОО"])
+    reference.append([xlsx_cell(reference, "Тип ОО")])
     for choice in OrgType:
-        reference.append([str(choice.label)])
+        reference.append([xlsx_cell(reference, str(choice.label))])
     reference.column_dimensions["A"].width = 30
     reference.append([])
-    reference.append(["Пояснения"])
+    reference.append([xlsx_cell(reference, "Пояснения")])
     for spec in SHEETS:
-        reference.append([f"Лист «{spec.name}»: {spec.note}"])
+        reference.append([xlsx_cell(reference, f"Лист «{spec.name}»: {spec.note}")])
         for column in spec.columns:
             mark = " (обязательно)" if column.required else ""
             note = f" — {column.note}" if column.note else ""
-            reference.append([f"  {column.header}{mark}{note}"])
+            reference.append([xlsx_cell(reference, f"  {column.header}{mark}{note}")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -35,7 +35,7 @@ from assessments.models import (
 )
 from assessments.parsing import FORMAT_UNKNOWN, ParsedFile, parse_sheets
 from assessments.scales import Scale
-from msoko.exports import XLSX_TYPE
+from msoko.exports import XLSX_TYPE, xlsx_formula, xlsx_put
 from msoko.models import User
 from msoko.spreadsheets import read_table_file
 
@@ -334,17 +334,17 @@ class CampaignTemplate:
             score_column[maximum] = get_column_letter(len(columns) + 1)
             columns.append((f"Балл (макс. {maximum})", ["X", *range(maximum + 1)]))
         for col, (header, values) in enumerate(columns, start=1):
-            service.cell(1, col, header).font = Font(bold=True)
+            xlsx_put(service, 1, col, header).font = Font(bold=True)
             for row, value in enumerate(values, start=2):
-                service.cell(row, col, value)
+                xlsx_put(service, row, col, value)  # a variant «=…» stays text
             service.column_dimensions[get_column_letter(col)].width = 16
 
         def list_ref(col_letter: str, count: int) -> str:
             return f"'{SERVICE_SHEET}'!${col_letter}$2:${col_letter}${count + 1}"
 
         # «Протокол»: title, a line for the school, the header, empty rows to fill.
-        protocol.cell(1, 1, self.title()).font = Font(bold=True, size=12)
-        protocol.cell(2, 1, f"ОО: {self.school_label}" if self.school_label else "ОО:")
+        xlsx_put(protocol, 1, 1, self.title()).font = Font(bold=True, size=12)
+        xlsx_put(protocol, 2, 1, f"ОО: {self.school_label}" if self.school_label else "ОО:")
         header_row = 3
         headers = ["Код участника", "Вариант"]
         headers += [f"{t.number} ({_fmt_max(t.max_score)}б)" for t in tasks]
@@ -355,7 +355,7 @@ class CampaignTemplate:
         ]
         fill = PatternFill("solid", fgColor="DDEBF7")
         for col, header in enumerate(headers, start=1):
-            cell = protocol.cell(header_row, col, header)
+            cell = xlsx_put(protocol, header_row, col, header)  # task numbers stay text
             cell.font = Font(bold=True)
             cell.fill = fill
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -371,7 +371,7 @@ class CampaignTemplate:
         protocol.column_dimensions[get_column_letter(total_col)].width = 10
         start, end = get_column_letter(first_task), get_column_letter(last_task)
         for row in range(first, last + 1):
-            protocol.cell(row, total_col, f"=SUM({start}{row}:{end}{row})")
+            xlsx_formula(protocol, row, total_col, f"=SUM({start}{row}:{end}{row})")
         protocol.freeze_panes = protocol.cell(first, 3)
 
         def validate(formula: str, col: int, prompt: str) -> None:

@@ -25,3 +25,11 @@ def ru_number(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{value.normalize():f}".replace(".", ",") if hasattr(value, "normalize") else str(value)
+
+
+@register.filter
+def is_web_link(value: Any) -> bool:
+    """Whether a stored link may be an <a href>: http(s) only; anything else is shown as text."""
+    from roadmaps.forms import is_web_link as check
+
+    return isinstance(value, str) and check(value)

@@ -11,6 +11,7 @@ from assessments import stats
 from assessments.choices import ProcedureCode
 from assessments.indicators import round_half_up
 from assessments.models import Campaign
+from msoko.exports import csv_row
 
 # key, header, decimal places (None: printed as is)
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         if options["procedure"]:
             campaigns = campaigns.filter(procedure__code=_procedure_code(options["procedure"]))
         writer = csv.writer(self.stdout, delimiter=options["delimiter"], lineterminator="\n")
-        writer.writerow(HEADER)
+        writer.writerow(csv_row(HEADER))
         for campaign in campaigns:
             try:
                 report = stats.campaign_report(campaign)
@@ -97,9 +98,11 @@ class Command(BaseCommand):
             ege = report.is_ege and not report.has_marks
             for school, school_stats in report.schools:
                 row = self._row(report, school_stats, report.ege_schools.get(school.pk), ege)
-                writer.writerow([*head, "ОО", school.login, school.short_name, *_cells(row)])
+                writer.writerow(
+                    csv_row([*head, "ОО", school.login, school.short_name, *_cells(row)])
+                )
             row = self._row(report, report.total, report.ege_total, ege)
-            writer.writerow([*head, report.total_label, "", "", *_cells(row)])
+            writer.writerow(csv_row([*head, report.total_label, "", "", *_cells(row)]))
 
     @staticmethod
     def _row(
