@@ -161,6 +161,22 @@ class Job(models.Model):
     created_at = models.DateTimeField("создано", default=timezone.now)
     started_at = models.DateTimeField("начато", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
+    # What the recovery task needs to tell a lost job from a slow one (msoko/jobs.py).
+    task_name = models.CharField(
+        "задача Celery",
+        max_length=200,
+        blank=True,
+        help_text="Какой задаче отправлена работа; по имени её отправляют снова, если сообщение "
+        "потерялось.",
+    )
+    enqueued_at = models.DateTimeField("отправлено в очередь", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("отправок в очередь", default=0)
+    heartbeat_at = models.DateTimeField(
+        "последний сигнал обработчика",
+        null=True,
+        blank=True,
+        help_text="Обработчик обновляет его, пока работает; давний сигнал — обработчик остановился.",
+    )
 
     objects = JobQuerySet.as_manager()
 

@@ -165,16 +165,78 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Jobs report through their rows (the page polls the database), so no task keeps a result.
+CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged when its task ends and goes back to the queue when the worker
+# process dies; a second delivery finds its job claimed and does nothing (msoko/jobs.py).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Time limits: at the soft one the job fails with a message for the user; the hard one kills
+# the worker process (the recovery task then fails the job).
+JOB_SOFT_TIME_LIMIT_MINUTES = env_int("JOB_SOFT_TIME_LIMIT_MINUTES", 30, minimum=1)
+JOB_TIME_LIMIT_MINUTES = env_int("JOB_TIME_LIMIT_MINUTES", JOB_SOFT_TIME_LIMIT_MINUTES + 5)
+if JOB_TIME_LIMIT_MINUTES <= JOB_SOFT_TIME_LIMIT_MINUTES:
+    raise ImproperlyConfigured(
+        f"JOB_TIME_LIMIT_MINUTES={JOB_TIME_LIMIT_MINUTES}: must be greater than "
+        f"JOB_SOFT_TIME_LIMIT_MINUTES={JOB_SOFT_TIME_LIMIT_MINUTES}."
+    )
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_SOFT_TIME_LIMIT_MINUTES * 60
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT_MINUTES * 60
+# A running job refreshes its heartbeat this often; one silent for JOB_STALE_MINUTES has lost
+# its worker. A queued job whose message may be lost is sent again after JOB_RESEND_MINUTES.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 30, minimum=1)
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 5, minimum=1)
+if JOB_STALE_MINUTES * 60 < 3 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"JOB_STALE_MINUTES={JOB_STALE_MINUTES}: must cover at least three heartbeats "
+        f"(JOB_HEARTBEAT_SECONDS={JOB_HEARTBEAT_SECONDS})."
+    )
+JOB_RESEND_MINUTES = env_int("JOB_RESEND_MINUTES", 5, minimum=1)
+JOB_RECOVER_SECONDS = env_int("JOB_RECOVER_SECONDS", 60, minimum=10)
+# Publishing fails within a few seconds when Redis is down, so a request never hangs on it:
+# the job stays queued with a message and the recovery task sends it later.
+BROKER_TIMEOUT_SECONDS = env_int("BROKER_TIMEOUT_SECONDS", 2, minimum=1)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis as long as it takes
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS * 5,
+    # An unacknowledged message comes back only after this; it must outlast the longest task.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT_SECONDS * 5
+# Queues, so that each can get its own workers (docker-compose.yml): imports of files, then
+# PDFs and reports, then the rest. A task is routed by its name (the first pattern that
+# matches), so a new `<app>.<thing>_import` or `<app>.pdf_<thing>` task finds its queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "*_import": {"queue": "imports"},
+    "*.pdf_*": {"queue": "reports"},
+    "reports.*": {"queue": "reports"},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every morning, before the working day: overdue marks and reminders are sent once each.
     "roadmaps-reminders-daily": {
         "task": "roadmaps.reminders_daily",
         "schedule": crontab(hour=env_int("ROADMAP_REMINDER_HOUR", 7, minimum=0), minute=0),
+    },
+    # Jobs whose worker died are failed, queued jobs whose message was lost are sent again.
+    "msoko-jobs-recover": {
+        "task": "msoko.jobs_recover",
+        "schedule": timedelta(seconds=JOB_RECOVER_SECONDS),
+        "options": {"expires": JOB_RECOVER_SECONDS},
     },
 }
 ROADMAP_REMINDER_DAYS = env_int("ROADMAP_REMINDER_DAYS", 7, minimum=1)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("healthz", views.healthz, name="healthz"),
     path("schools/", include("schools.urls")),
     path("roadmaps/", include("roadmaps.urls")),
     path("assessments/", include("assessments.urls")),

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
+from datetime import timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from msoko.access import AuthedHttpRequest, RoleRequiredMixin, ScopedObjectMixin, role_required
 from msoko.choices import EDITOR_ROLES
 from msoko.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, download, table_rows, xlsx_bytes
+from msoko.jobs import broker_status, worker_heartbeat_get
 from msoko.models import Job
+
+logger = logging.getLogger(__name__)
 
 
 class ObjectListView(RoleRequiredMixin, ScopedObjectMixin, SingleTableMixin, FilterView):
@@ -86,3 +97,52 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
     template = "jobs/_job.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"job": job})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For monitoring: the database, the broker, the last worker heartbeat, free disk space.
+
+    No sign-in, and only states: no versions, paths or host names. 503 when the database is
+    unreachable (no page can be served); a broker or worker problem is «degraded» with 200,
+    since pages still work and queued jobs wait for the workers.
+    """
+    database = _database_status()
+    broker = broker_status()
+    heartbeat = worker_heartbeat_get()
+    stale = timezone.now() - timedelta(minutes=settings.JOB_STALE_MINUTES)
+    workers_ok = broker == "in-process" or (heartbeat is not None and heartbeat >= stale)
+    if database != "ok":
+        status = "error"
+    elif broker == "error" or not workers_ok:
+        status = "degraded"
+    else:
+        status = "ok"
+    body = {
+        "status": status,
+        "database": database,
+        "broker": broker,
+        "worker_heartbeat": heartbeat.isoformat() if heartbeat else None,
+        "media_free_bytes": _free_bytes(Path(settings.MEDIA_ROOT)),
+    }
+    return JsonResponse(body, status=503 if database != "ok" else 200)
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("healthz: the database is unreachable")
+        return "error"
+    return "ok"
+
+
+def _free_bytes(path: Path) -> int | None:
+    while not path.exists() and path.parent != path:
+        path = path.parent  # MEDIA_ROOT is created with the first upload
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return None

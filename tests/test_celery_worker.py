@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,51 +33,88 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker() -> Any:
-    require_service(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
-    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+# Every queue of CELERY_TASK_ROUTES: one worker here does what several do in production.
+QUEUES = "imports,reports,default"
+
+
+@contextlib.contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker (its pools are made per broker)."""
+    from msoko.celery import app
+
+    def drop_pools() -> None:
+        # Not closed: kombu keeps each pool in a registry by broker and would hand it back.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url
+    drop_pools()
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        drop_pools()
+        app.conf.broker_url = previous
+
+
+@contextlib.contextmanager
+def worker_process(redis_url: str, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A real worker (solo pool, every queue) fed through `redis_url`, answering pings."""
     from msoko.celery import app
 
     app.conf.task_always_eager = False  # restored by the autouse fixture in conftest
-    env = os.environ | {"DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "msoko",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(
-                    "the Celery worker exited: " + process.stdout.read().decode(errors="replace")
-                )
-            if app.control.ping(timeout=0.5):
-                break
-        else:
-            pytest.fail("the Celery worker did not answer a ping in 30 s")
-        yield process
-    finally:
-        process.terminate()
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "msoko",
+        "worker",
+        "--pool=solo",
+        f"--queues={QUEUES}",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    environment = os.environ | env
+    # The test's database and files (conftest gives each test its own MEDIA_ROOT).
+    environment |= {
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    # A file, not a pipe: a worker that logs more than a pipe holds would block on it.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    log.seek(0)
+                    pytest.fail("the Celery worker exited: " + log.read().decode(errors="replace"))
+                if app.control.ping(timeout=0.5):
+                    break
+            else:
+                pytest.fail("the Celery worker did not answer a ping in 30 s")
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def worker() -> Iterator[subprocess.Popen[bytes]]:
+    require_service(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    with worker_process(settings.REDIS_URL) as process:
+        yield process
 
 
 @pytest.mark.celery_worker
