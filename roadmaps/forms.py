@@ -6,6 +6,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from msoko.choices import Role
@@ -51,6 +52,14 @@ class DirectionForm(forms.Form):
     title = forms.CharField(label="Наименование направления", max_length=300)
 
 
+def department_staff(user: User) -> Any:
+    """Specialists who may be made responsible: of the user's municipality (or unbound)."""
+    staff = User.objects.filter(is_active=True, role__in=[Role.SPECIALIST, Role.ADMIN])
+    if user.municipality_id:
+        staff = staff.filter(Q(municipality=user.municipality_id) | Q(municipality__isnull=True))
+    return staff
+
+
 class TaskForm(RussianNumbersMixin, forms.ModelForm):
     class Meta:
         model = Task
@@ -91,9 +100,9 @@ class TaskForm(RussianNumbersMixin, forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["section"]).queryset = roadmap.sections.order_by(
             "order"
         )
-        cast(
-            forms.ModelChoiceField, self.fields["responsible_users"]
-        ).queryset = User.objects.filter(is_active=True, role__in=[Role.SPECIALIST, Role.ADMIN])
+        cast(forms.ModelChoiceField, self.fields["responsible_users"]).queryset = department_staff(
+            user
+        )
         cast(
             forms.ModelChoiceField, self.fields["responsible_schools"]
         ).queryset = School.objects.for_user(user).filter(is_active=True)

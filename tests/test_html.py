@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tests.test_permissions import MATRIX, world  # noqa: F401 — the shared fixture
+from tests.test_permissions import MATRIX, worlds  # noqa: F401 — the shared fixture
 
 
 class _Ids(HTMLParser):
@@ -47,11 +47,14 @@ DOWNLOAD_CONTENT = ("application/", "text/csv", "text/calendar")
 def test_ids_are_unique_and_labels_point_at_fields(
     name: str,
     role: str,
-    world: dict[str, Any],  # noqa: F811 — the fixture imported above
+    worlds: dict[int, dict[str, Any]],  # noqa: F811 — the fixture imported above
     client_for: Any,
+    settings: Any,
 ) -> None:
+    settings.MEDIA_ROOT = worlds[0]["media"]
     case = MATRIX[name]
-    response = client_for(world[role]).get(reverse(name, args=case.args(world)))
+    world = worlds[1]
+    response = client_for(world[role]).get(reverse(name, args=case.url_args(world)))
     assert response.status_code == 200
     if response["Content-Type"].startswith(DOWNLOAD_CONTENT):
         return  # a file download: nothing to check here
