@@ -1,4 +1,5 @@
-"""`manage.py export_campaign_stats --format csv`: the figures of the results page as CSV."""
+"""`manage.py export_campaign_stats --format csv`: the figures of the results page as CSV,
+with decimal commas for Russian Excel (msoko.formatting.csv_number)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,13 @@ def test_per_school_and_municipal_rows(school_a, school_b):
     b, a, total = rows
     assert (a["Логин ОО"], a["Участников"], a["Отсутствовали"]) == (school_a.login, "5", "1")
     assert (a["«2», %"], a["Успеваемость, %"], a["Качество, %"], a["Средняя отметка"]) == (
-        "40.0", "60.0", "60.0", "3.40"
+        "40,0", "60,0", "60,0", "3,40"
     )  # fmt: skip
-    assert (b["«3», %"], b["Успеваемость, %"], b["Средняя отметка"]) == ("33.3", "66.7", "3.33")
+    assert (b["«3», %"], b["Успеваемость, %"], b["Средняя отметка"]) == ("33,3", "66,7", "3,33")
     assert (total["Участников"], total["Средняя отметка"], total["Понизили, %"]) == (
-        "8", "3.38", "42.9"
+        "8", "3,38", "42,9"
     )  # fmt: skip
-    assert total["Средний первичный балл, % от макс."] == "54.7"
+    assert total["Средний первичный балл, % от макс."] == "54,7"
     assert total["Мало данных"] == "да"
     assert {r["Год"] for r in rows} == {"2026"}
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments import stats
 from assessments.choices import ProcedureCode
-from assessments.indicators import round_half_up
 from assessments.models import Campaign
+from msoko import formatting
 from msoko.exports import csv_row
 
 # key, header, decimal places (None: printed as is)
@@ -54,9 +54,7 @@ def _cells(row: dict[str, Any]) -> list[Any]:
     out: list[Any] = []
     for key, _header, places in COLUMNS:
         value = row.get(key)
-        if places is not None and value is not None:
-            value = round_half_up(value, places)
-        out.append("" if value is None else value)
+        out.append("" if value is None else formatting.csv_number(value, places))
     out.append("да" if row.get("small_sample") else "нет")
     return out
 
