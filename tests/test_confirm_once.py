@@ -71,7 +71,7 @@ def test_a_second_confirm_of_a_registry_upload_changes_nothing(
     assert upload.municipality_id == School.objects.first().municipality_id
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_confirms_make_one_road_map(specialist: Any, client_for: Any) -> None:
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     _roadmap_dry_run(client_for(specialist))
