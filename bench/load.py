@@ -78,8 +78,8 @@ def server_url() -> str:
     return os.environ.get("DATABASE_URL") or "postgres://msoko:msoko@127.0.0.1:5432/msoko"
 
 
-def load_url() -> str:
-    return urlunsplit(urlsplit(server_url())._replace(path=f"/{LOAD_DB}"))
+def load_url(server: str) -> str:
+    return urlunsplit(urlsplit(server)._replace(path=f"/{LOAD_DB}"))
 
 
 def port_is_free(port: int) -> bool:
@@ -107,6 +107,8 @@ class Stack:
         self.args = args
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
         self.started_postgres = False
+        # Read once: this process's DATABASE_URL is pointed at msoko_load for Django later.
+        self.server = server_url()
         self.env = os.environ.copy()
         self.env.update(
             DEBUG="0",
@@ -115,7 +117,7 @@ class Stack:
             SECURE_SSL_REDIRECT="0",
             SECURE_HSTS_SECONDS="0",
             SECURE_HSTS_PRELOAD="0",
-            DATABASE_URL=load_url(),
+            DATABASE_URL=load_url(self.server),
             REDIS_URL=f"redis://127.0.0.1:{args.redis_port}/0",
             DATA_DIR=str(tmp),
             MEDIA_ROOT=str(tmp / "media"),
@@ -127,8 +129,8 @@ class Stack:
 
     # PostgreSQL is the machine's shared cluster: started only if it is down, stopped only then.
     def postgres(self) -> None:
-        host = urlsplit(server_url()).hostname or "127.0.0.1"
-        port = str(urlsplit(server_url()).port or 5432)
+        host = urlsplit(self.server).hostname or "127.0.0.1"
+        port = str(urlsplit(self.server).port or 5432)
         ready = ["pg_isready", "-q", "-h", host, "-p", port]
         if subprocess.run(ready, check=False).returncode != 0:
             say("Запускаю PostgreSQL 15 (pg_ctlcluster 15 main start)")
@@ -140,7 +142,7 @@ class Stack:
         """Create `msoko_load` (dropping an old one); False if it exists and is reused."""
         import psycopg2
 
-        connection = psycopg2.connect(server_url())
+        connection = psycopg2.connect(self.server)
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [LOAD_DB])
@@ -156,7 +158,7 @@ class Stack:
     def drop_database(self) -> None:
         import psycopg2
 
-        connection = psycopg2.connect(server_url())
+        connection = psycopg2.connect(self.server)
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
@@ -1122,6 +1124,10 @@ def main() -> None:
         except KeyboardInterrupt:
             print("\nПрервано.", file=sys.stderr)
             raise SystemExit(130) from None
+        except subprocess.CalledProcessError as exc:
+            command = " ".join(str(part) for part in exc.cmd[1:])
+            print(f"\nНе удалось: {command} (код {exc.returncode}).", file=sys.stderr)
+            raise SystemExit(1) from None
         finally:
             stack.stop()
             if not keep:
@@ -1129,8 +1135,10 @@ def main() -> None:
                     from django.db import connections
 
                     connections.close_all()
-                with contextlib.suppress(Exception):
+                try:
                     stack.drop_database()
+                except Exception as exc:
+                    print(f"Базу {LOAD_DB} удалить не удалось: {exc}", file=sys.stderr)
             stack.stop_postgres()
 
 
