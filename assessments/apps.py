@@ -6,3 +6,8 @@ class AssessmentsConfig(AppConfig):
 
     name = "assessments"
     verbose_name = "Оценочные процедуры"
+
+    def ready(self) -> None:
+        # Registers this app's import flow with the shared upload flow (msoko.uploads), so
+        # a worker that runs an import job knows it.
+        import assessments.services.imports  # noqa: F401

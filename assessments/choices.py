@@ -1,5 +1,7 @@
 from django.db import models
 
+from msoko.choices import UploadStatus
+
 
 class ProcedureCode(models.TextChoices):
     """Assessment procedures of DOMAIN §3; codes are the transliterations used everywhere."""
@@ -57,14 +59,9 @@ class ReferenceKind(models.TextChoices):
     JOURNAL = "journal", "Сравнение с отметками по журналу"
 
 
-class UploadStatus(models.TextChoices):
-    CHECKED = "checked", "Проверен, ожидает подтверждения"
-    REJECTED = "rejected", "Отклонён: есть ошибки"
-    QUEUED = "queued", "В очереди на загрузку"
-    IMPORTED = "imported", "Загружен"
-    FAILED = "failed", "Не загружен"
-
-
 class CampaignAction(models.TextChoices):
     LOCK = "lock", "Приём результатов закрыт"
     UNLOCK = "unlock", "Приём результатов открыт"
+
+
+__all__ = ["UploadStatus"]  # the shared statuses of uploads, kept importable from here

@@ -32,7 +32,6 @@ from assessments.choices import (
     ReferenceLevel,
     TaskLevel,
     ThresholdKind,
-    UploadStatus,
 )
 from msoko.models import UploadedFile
 from msoko.querysets import ScopedQuerySet, is_signed_in
@@ -294,11 +293,7 @@ class ResultUpload(UploadedFile):
         on_delete=models.PROTECT,
         related_name="result_uploads",
     )
-    status = models.CharField("состояние", max_length=16, choices=UploadStatus.choices)
     rows = models.PositiveIntegerField("строк", default=0)
-    job = models.ForeignKey(
-        "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     objects = ResultUploadQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from msoko.jobs import job_run
 
 @shared_task(name="assessments.results_import")
 def results_import_task(job_id: int) -> None:
-    """Import the upload named in the job's params; the upload page polls the job row.
+    """Jobs queued before the shared upload flow (msoko.upload_import) took over imports.
 
     Safe to run twice: `job_run` claims the job with a conditional UPDATE, and
     `upload_import` refuses an upload that is no longer queued.

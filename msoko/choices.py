@@ -22,3 +22,14 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "Выполняется"
     SUCCEEDED = "succeeded", "Готово"
     FAILED = "failed", "Ошибка"
+
+
+class UploadStatus(models.TextChoices):
+    """Where an uploaded file stands in the one flow every import shares:
+    upload → check (dry run) → confirm → commit in a job."""
+
+    CHECKED = "checked", "Проверен, ожидает подтверждения"
+    REJECTED = "rejected", "Отклонён: есть ошибки"
+    QUEUED = "queued", "В очереди на загрузку"
+    IMPORTED = "imported", "Загружен"
+    FAILED = "failed", "Не загружен"

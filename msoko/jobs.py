@@ -331,12 +331,20 @@ def jobs_recover(*, now: datetime | None = None) -> JobsRecovered:
 
 
 def _fail(jobs: Any, message: str, now: datetime) -> int:
-    # Conditional on the status the caller filtered by, so a job that ends meanwhile is kept.
-    return int(
-        jobs.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
-            status=JobStatus.FAILED, message=message, errors=[message], finished_at=now
-        )
+    """Fail the jobs; an import's upload is given back for another confirm.
+
+    Conditional on the status the caller filtered by, so a job that ends meanwhile is kept.
+    """
+    from msoko.uploads import upload_release
+
+    active = (JobStatus.QUEUED, JobStatus.RUNNING)
+    ids = list(jobs.filter(status__in=active).values_list("pk", flat=True))
+    count = Job.objects.filter(pk__in=ids, status__in=active).update(
+        status=JobStatus.FAILED, message=message, errors=[message], finished_at=now
     )
+    for job in Job.objects.filter(pk__in=ids, status=JobStatus.FAILED, finished_at=now):
+        upload_release(job)
+    return int(count)
 
 
 # --- the health of the workers -------------------------------------------------------------

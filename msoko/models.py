@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
-from msoko.choices import EDITOR_ROLES, WIDE_ROLES, JobStatus, Role
+from msoko.choices import EDITOR_ROLES, WIDE_ROLES, JobStatus, Role, UploadStatus
 from msoko.querysets import ScopedQuerySet, is_signed_in
 
 if TYPE_CHECKING:
@@ -206,6 +206,7 @@ class UploadedFile(models.Model):
     """
 
     UPLOAD_DIR: ClassVar[str] = "uploads"
+    Status = UploadStatus
 
     file = models.FileField("файл", upload_to=upload_path)
     filename = models.CharField("имя файла", max_length=255)
@@ -220,6 +221,15 @@ class UploadedFile(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="Чьи данные в файле; загрузки другого муниципалитета не видны.",
+    )
+    status = models.CharField("состояние", max_length=16, choices=UploadStatus.choices)
+    job = models.ForeignKey(
+        "msoko.Job",
+        verbose_name="задача загрузки",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,8 +262,8 @@ class UploadedFile(models.Model):
 
     @property
     def is_refused(self) -> bool:
-        """The checks refused the file (every upload model names that status «rejected»)."""
-        return getattr(self, "status", "") == "rejected"
+        """The checks refused the file: it is kept for the audit only."""
+        return self.status == UploadStatus.REJECTED
 
     def download_name(self) -> str:
         """The name the file is offered under: the user's own, unless it was refused.

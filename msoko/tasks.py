@@ -23,6 +23,27 @@ def jobs_recover_task() -> dict[str, int]:
     return {"failed": recovered.failed, "resent": recovered.resent, "waiting": recovered.waiting}
 
 
+@shared_task(name="msoko.upload_import")
+def upload_import_task(job_id: int) -> None:
+    """Commit the upload named in the job's params through its flow (msoko.uploads).
+
+    Safe to run twice: `job_run` claims the job with a conditional UPDATE, and
+    `upload_commit` refuses an upload that is no longer queued.
+    """
+    from msoko.jobs import job_run
+    from msoko.uploads import upload_commit
+
+    def work(job: Any, report: Any) -> dict[str, Any]:
+        return upload_commit(
+            flow_name=job.params["flow"],
+            upload_id=job.params["upload_id"],
+            progress=report,
+            options=job.params.get("options"),
+        )
+
+    job_run(job_id, work)
+
+
 @worker_ready.connect
 def _worker_ready(**_kwargs: Any) -> None:
     from msoko.jobs import worker_heartbeat_touch

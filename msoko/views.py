@@ -9,18 +9,25 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from msoko.access import AuthedHttpRequest, RoleRequiredMixin, ScopedObjectMixin, role_required
-from msoko.choices import EDITOR_ROLES
+from msoko.access import (
+    AuthedHttpRequest,
+    RoleRequiredMixin,
+    ScopedObjectMixin,
+    role_required,
+    user_has_role,
+)
+from msoko.choices import EDITOR_ROLES, UploadStatus
 from msoko.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, download, table_rows, xlsx_bytes
 from msoko.jobs import broker_status, worker_heartbeat_get
 from msoko.models import Job
@@ -146,3 +153,182 @@ def _free_bytes(path: Path) -> int | None:
         return shutil.disk_usage(path).free
     except OSError:
         return None
+
+
+class ImportPages:
+    """The pages of one import flow (msoko.uploads): the form, the dry run, confirm,
+    progress and the original file, alike for every importer.
+
+    An app makes one instance with its flow, form and templates and adds `urls()` to its
+    urlpatterns; the URL names are `<prefix>`, `<prefix>_detail`, `<prefix>_confirm`,
+    `<prefix>_progress` and `<prefix>_file` (`names` may rename them). Every upload is
+    looked up through `for_user`, so another school's or municipality's upload is a 404.
+    Subclasses adapt `store_kwargs` (what the form adds to the file), `may_confirm`,
+    `confirm_options` and `detail_context`.
+    """
+
+    flow: Any
+    namespace: str
+    prefix: str
+    path: str
+    form_class: Any
+    form_template: str
+    detail_template: str
+    roles: tuple[str, ...] = tuple(EDITOR_ROLES)  # who may upload and confirm
+    viewer_roles: tuple[str, ...] = tuple(EDITOR_ROLES)  # who may open an upload's pages
+    upload_path: str | None = None  # the form's path when it is not `path` itself
+    names: ClassVar[dict[str, str]] = {}
+
+    def url_name(self, page: str) -> str:
+        default = self.prefix if page == "upload" else f"{self.prefix}_{page}"
+        return self.names.get(page, default)
+
+    def reverse(self, page: str, *args: Any) -> str:
+        from django.urls import reverse
+
+        return reverse(f"{self.namespace}:{self.url_name(page)}", args=args)
+
+    def queryset(self, request: AuthedHttpRequest) -> Any:
+        return self.flow.model._default_manager.for_user(request.user).select_related(
+            "uploaded_by", "job"
+        )
+
+    def get(self, request: AuthedHttpRequest, pk: int) -> Any:
+        return get_object_or_404(self.queryset(request), pk=pk)
+
+    # --- what an importer adapts --------------------------------------------------------
+
+    def form(self, request: AuthedHttpRequest) -> Any:
+        return self.form_class(request.POST or None, request.FILES or None)
+
+    def store_kwargs(self, request: AuthedHttpRequest, form: Any) -> dict[str, Any]:
+        """Options for the check and model fields the form adds to the file."""
+        return {}
+
+    def may_confirm(self, request: AuthedHttpRequest, upload: Any) -> bool:
+        return upload.status == UploadStatus.CHECKED and user_has_role(request.user, self.roles)
+
+    def confirm_options(self, request: AuthedHttpRequest) -> dict[str, Any]:
+        return {}
+
+    def detail_context(self, request: AuthedHttpRequest, upload: Any) -> dict[str, Any]:
+        return {}
+
+    def recent(self, request: AuthedHttpRequest) -> Any:
+        return self.queryset(request).order_by("-created_at")[:20]
+
+    def form_context(self, request: AuthedHttpRequest) -> dict[str, Any]:
+        return {}
+
+    # --- the pages ----------------------------------------------------------------------
+
+    def upload_view(self, request: AuthedHttpRequest) -> HttpResponse:
+        """Upload a file: it is checked at once (dry run) and applied only on confirmation."""
+        from msoko.uploads import upload_store
+
+        form = self.form(request)
+        if request.method == "POST" and form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            upload = upload_store(
+                self.flow,
+                user=request.user,
+                filename=uploaded.name or "file",
+                data=uploaded.read(),
+                **self.store_kwargs(request, form),
+            )
+            return redirect(self.reverse("detail", upload.pk))
+        return render(
+            request,
+            self.form_template,
+            {
+                "form": form,
+                "recent": self.recent(request),
+                "pages": self,
+                **self.form_context(request),
+            },
+        )
+
+    def detail_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        """The dry-run report, the problems, the confirm button, and then the progress."""
+        upload = self.get(request, pk)
+        context = {
+            "upload": upload,
+            "report": upload.report or {},
+            "job": upload.job,
+            "may_confirm": self.may_confirm(request, upload),
+            "pages": self,
+            "file_url": self.reverse("file", upload.pk),
+            "confirm_url": self.reverse("confirm", upload.pk),
+            "upload_url": self.reverse("upload"),
+            **self.outcome_context(upload),
+            **self.detail_context(request, upload),
+        }
+        return render(request, self.detail_template, context)
+
+    def confirm_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        """Queue the commit; the upload page shows the job's progress."""
+        from msoko.uploads import UploadRefused, upload_confirm
+
+        upload = self.get(request, pk)
+        try:
+            upload_confirm(
+                self.flow,
+                upload_id=upload.pk,
+                user=request.user,
+                **self.confirm_options(request),
+            )
+        except UploadRefused as exc:
+            messages.error(request, "Файл не поставлен в очередь: " + "; ".join(exc.messages) + ".")
+        else:
+            messages.success(request, "Загрузка поставлена в очередь. Ход выполнения — ниже.")
+        return redirect(self.reverse("detail", upload.pk))
+
+    def progress_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        """The fragment htmx polls until the commit is finished."""
+        upload = self.get(request, pk)
+        return render(request, "imports/_outcome.html", self.outcome_context(upload))
+
+    def file_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        """The original file, for those who may see the upload (a refused one as opaque bytes)."""
+        from msoko.uploads import original_file_response
+
+        return original_file_response(self.get(request, pk))
+
+    def outcome_context(self, upload: Any) -> dict[str, Any]:
+        return {
+            "upload": upload,
+            "progress_url": self.reverse("progress", upload.pk),
+            **self.imported_link(upload),
+        }
+
+    def imported_link(self, upload: Any) -> dict[str, Any]:
+        """Where to go once the file is in («open the road map»); none by default."""
+        return {}
+
+    def urls(self) -> list[Any]:
+        from django.urls import path
+        from django.views.decorators.http import require_POST
+
+        everyone = role_required(*self.viewer_roles)
+        uploaders = role_required(*self.roles)
+        return [
+            path(
+                self.upload_path or self.path,
+                uploaders(self.upload_view),
+                name=self.url_name("upload"),
+            ),
+            path(f"{self.path}<int:pk>/", everyone(self.detail_view), name=self.url_name("detail")),
+            path(
+                f"{self.path}<int:pk>/confirm/",
+                require_POST(uploaders(self.confirm_view)),
+                name=self.url_name("confirm"),
+            ),
+            path(
+                f"{self.path}<int:pk>/progress/",
+                everyone(self.progress_view),
+                name=self.url_name("progress"),
+            ),
+            path(
+                f"{self.path}<int:pk>/file/", everyone(self.file_view), name=self.url_name("file")
+            ),
+        ]

@@ -6,3 +6,8 @@ class RoadmapsConfig(AppConfig):
 
     name = "roadmaps"
     verbose_name = "Дорожные карты"
+
+    def ready(self) -> None:
+        # Registers this app's import flow with the shared upload flow (msoko.uploads), so
+        # a worker that runs an import job knows it.
+        import roadmaps.services  # noqa: F401

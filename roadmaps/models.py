@@ -618,13 +618,7 @@ class RoadmapImport(UploadedFile):
 
     UPLOAD_DIR = "roadmaps/imports"
 
-    class Status(models.TextChoices):
-        CHECKED = "checked", "Проверен, ожидает подтверждения"
-        REJECTED = "rejected", "Отклонён: есть ошибки"
-        IMPORTED = "imported", "Загружен"
-
     params = models.JSONField("реквизиты", default=dict)
-    status = models.CharField("состояние", max_length=16, choices=Status.choices)
     roadmap = models.ForeignKey(
         Roadmap, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -27,9 +27,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from msoko.choices import Role
+from msoko.jobs import JobError
 from msoko.models import User
 from msoko.problems import Problem
 from msoko.spreadsheets import FileRejected, Limits, check_zip
+from msoko.uploads import ImportFlow, Progress, flow_register, problems_report
 from roadmaps.choices import (
     CLOSED_STATUSES,
     ActKind,
@@ -804,50 +806,57 @@ def roadmap_import_commit(
     return roadmap, parsed
 
 
-def roadmap_import_confirm(
-    *, record: RoadmapImport, user: User
-) -> tuple[Roadmap | None, ParsedRoadmap] | None:
-    """Commit a checked road-map import once (None: it is no longer «checked»).
+class RoadmapImportFlow(ImportFlow):
+    """A road-map table from Word or Excel; the commit creates one road map, whole."""
 
-    The record is claimed with a conditional UPDATE before the commit, so a double click or
-    two sessions make one road map, not two. The road map belongs to the import's
-    municipality.
-    """
-    claimed = RoadmapImport.objects.filter(
-        pk=record.pk, status=RoadmapImport.Status.CHECKED
-    ).update(status=RoadmapImport.Status.IMPORTED, imported_at=timezone.now())
-    if not claimed:
-        return None
-    try:
+    name = "roadmap"
+    model = RoadmapImport
+    title = "Загрузка дорожной карты"
+
+    def check(self, upload: RoadmapImport, data: bytes, options: Any = None) -> bool:
+        parsed = roadmap_import_check(
+            filename=upload.filename,
+            data=data,
+            start_year=int(upload.params["start_year"]),
+            end_year=int(upload.params["end_year"]),
+        )
+        upload.report = parsed_report(parsed)
+        return not parsed.errors
+
+    def commit(
+        self,
+        upload: RoadmapImport,
+        data: bytes,
+        progress: Progress,
+        options: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        progress(20, "Создание дорожной карты…")
         roadmap, parsed = roadmap_import_commit(
-            filename=record.filename,
-            data=record.read(),
-            params=record.params,
-            owner=user,
-            municipality=record.municipality,
+            filename=upload.filename,
+            data=data,
+            params=upload.params,
+            owner=upload.uploaded_by,
+            municipality=upload.municipality,
         )
-    except Exception:
-        # Nothing was written (the commit is atomic): give the upload back for a retry.
-        RoadmapImport.objects.filter(pk=record.pk).update(
-            status=RoadmapImport.Status.CHECKED, imported_at=None
-        )
-        raise
-    record.report = parsed_report(parsed)
-    record.roadmap = roadmap
-    if roadmap is None:
-        record.status = RoadmapImport.Status.REJECTED
-        record.imported_at = None
-    else:
-        record.status = RoadmapImport.Status.IMPORTED
-    record.save(update_fields=["report", "roadmap", "status", "imported_at"])
-    return roadmap, parsed
+        upload.report = parsed_report(parsed)
+        if roadmap is None:
+            raise JobError([str(p) for p in parsed.errors])
+        upload.roadmap = roadmap
+        upload.save(update_fields=["report", "roadmap"])
+        return {
+            "roadmap_id": roadmap.pk,
+            "tasks": parsed.task_count,
+            "message": f"Дорожная карта загружена: задач — {parsed.task_count}.",
+        }
+
+
+ROADMAP_IMPORT = flow_register(RoadmapImportFlow())
 
 
 def parsed_report(parsed: ParsedRoadmap) -> dict[str, Any]:
     """The dry-run outcome as JSON for RoadmapImport.report."""
     return {
-        "errors": [str(p) for p in parsed.errors],
-        "warnings": [str(p) for p in parsed.warnings],
+        **problems_report(parsed.problems),
         "tasks": parsed.task_count,
         "unparsed": parsed.unparsed,
         "sections": [

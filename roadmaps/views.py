@@ -22,8 +22,7 @@ from django.views.decorators.http import require_POST
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import EDITOR_ROLES, WIDE_ROLES, JobStatus
 from msoko.exports import download
-from msoko.querysets import user_municipality_id
-from msoko.views import ObjectListView
+from msoko.views import ImportPages, ObjectListView
 from roadmaps import selectors, services
 from roadmaps.choices import CLOSED_STATUSES, CycleElement, IndicatorKind
 from roadmaps.exports import CalendarExport, RoadmapTableExport
@@ -49,7 +48,6 @@ from roadmaps.models import (
     Notification,
     Occurrence,
     Roadmap,
-    RoadmapImport,
     RoadmapPdf,
     Task,
 )
@@ -576,56 +574,34 @@ def notifications_read(request: AuthedHttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ import
 
 
-@role_required(*EDITOR_ROLES)
-def import_upload(request: AuthedHttpRequest) -> HttpResponse:
-    """Upload a road-map table: checked at once (dry run), committed on confirmation."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        data = uploaded.read()
-        params = form.params()
-        parsed = services.roadmap_import_check(
-            filename=uploaded.name,
-            data=data,
-            start_year=params["start_year"],
-            end_year=params["end_year"],
-        )
-        record = RoadmapImport(
-            params=params,
-            status=RoadmapImport.Status.REJECTED if parsed.errors else RoadmapImport.Status.CHECKED,
-            report=services.parsed_report(parsed),
-            uploaded_by=request.user,
-            municipality_id=user_municipality_id(request.user),
-        )
-        record.store(filename=uploaded.name, data=data)
-        record.save()
-        return redirect("roadmaps:import_detail", pk=record.pk)
-    imports = RoadmapImport.objects.for_user(request.user).select_related("uploaded_by")[:20]
-    return render(request, "roadmaps/import.html", {"form": form, "imports": imports})
+class RoadmapImportPages(ImportPages):
+    """Road-map tables from Word or Excel: the department's; the road map is made in a job."""
+
+    flow = services.ROADMAP_IMPORT
+    namespace = "roadmaps"
+    prefix = "import"
+    path = "import/"
+    names = {"upload": "import_upload"}
+    form_class = ImportForm
+    form_template = "roadmaps/import.html"
+    detail_template = "roadmaps/import_detail.html"
+
+    def queryset(self, request: AuthedHttpRequest) -> Any:
+        return super().queryset(request).select_related("roadmap")
+
+    def store_kwargs(self, request: AuthedHttpRequest, form: Any) -> dict[str, Any]:
+        return {"params": form.params()}
+
+    def imported_link(self, upload: Any) -> dict[str, Any]:
+        if upload.roadmap is None:
+            return {}
+        return {
+            "imported_url": upload.roadmap.get_absolute_url(),
+            "imported_label": "Открыть дорожную карту",
+        }
 
 
-@role_required(*EDITOR_ROLES)
-def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(RoadmapImport.objects.for_user(request.user), pk=pk)
-    return render(
-        request, "roadmaps/import_detail.html", {"record": record, "report": record.report}
-    )
-
-
-@require_POST
-@role_required(*EDITOR_ROLES)
-def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(RoadmapImport.objects.for_user(request.user), pk=pk)
-    outcome = services.roadmap_import_confirm(record=record, user=request.user)
-    if outcome is None:
-        messages.error(request, "Этот файл уже загружен или содержит ошибки.")
-        return redirect("roadmaps:import_detail", pk=record.pk)
-    roadmap, parsed = outcome
-    if roadmap is None:
-        messages.error(request, "Дорожная карта не загружена: в файле есть ошибки.")
-        return redirect("roadmaps:import_detail", pk=record.pk)
-    messages.success(request, f"Дорожная карта загружена: задач — {parsed.task_count}.")
-    return redirect(roadmap)
+IMPORT_PAGES = RoadmapImportPages()
 
 
 # ------------------------------------------------------------------ self-assessment

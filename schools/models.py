@@ -333,13 +333,6 @@ class RegistryUpload(UploadedFile):
 
     UPLOAD_DIR = "registry"
 
-    class Status(models.TextChoices):
-        CHECKED = "checked", "Проверен, ожидает подтверждения"
-        REJECTED = "rejected", "Отклонён: есть ошибки"
-        IMPORTED = "imported", "Загружен"
-
-    status = models.CharField("состояние", max_length=16, choices=Status.choices)
-
     objects = RegistryUploadQuerySet.as_manager()
 
     class Meta(UploadedFile.Meta):

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from msoko.jobs import JobError
 from msoko.models import User
 from msoko.problems import Problem
-from msoko.querysets import user_municipality_id
 from msoko.spreadsheets import FileRejected, Limits, read_table_file
+from msoko.uploads import ImportFlow, Progress, flow_register, problems_report
 from schools.models import (
     PASSPORT_FIELDS,
     Municipality,
@@ -164,7 +164,7 @@ class RegistryReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "problems": [asdict(problem) | {"text": str(problem)} for problem in self.problems],
+            **problems_report(self.problems),
             "changes": [asdict(change) for change in self.changes],
             "summary": self.summary(),
             "committed": self.committed,
@@ -217,57 +217,56 @@ def registry_import(
     return report
 
 
-def _upload_municipality_id(report: RegistryReport, user: User | None) -> int | None:
-    """The registry upload belongs to its uploader's municipality, or to the one it describes."""
-    bound = user_municipality_id(user)
-    if bound is not None or not report.oktmo:
-        return bound
+class RegistryFlow(ImportFlow):
+    """The registry workbook: the dry run is the import itself, rolled back."""
+
+    name = "registry"
+    model = RegistryUpload
+    title = "Загрузка реестра"
+
+    def check(self, upload: RegistryUpload, data: bytes, options: Any = None) -> bool:
+        report = registry_import(
+            filename=upload.filename, data=data, user=upload.uploaded_by, commit=False
+        )
+        upload.report = report.to_dict()
+        upload.municipality_id = upload.municipality_id or _municipality_of(report)
+        return not report.errors
+
+    def commit(
+        self,
+        upload: RegistryUpload,
+        data: bytes,
+        progress: Progress,
+        options: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        progress(20, "Запись реестра…")
+        report = registry_import(
+            filename=upload.filename, data=data, user=upload.uploaded_by, commit=True
+        )
+        upload.report = report.to_dict()
+        if not report.committed:
+            raise JobError([str(p) for p in report.errors] or ["данные изменились после проверки"])
+        upload.municipality_id = upload.municipality_id or _municipality_of(report)
+        upload.save(update_fields=["report", "municipality"])
+        summary = report.summary()
+        return {
+            **summary,
+            "message": (
+                f"Реестр загружен: ОО добавлено {summary['school_create']}, "
+                f"изменено {summary['school_update']}; паспортов добавлено "
+                f"{summary['passport_create']}, изменено {summary['passport_update']}."
+            ),
+        }
+
+
+def _municipality_of(report: RegistryReport) -> int | None:
+    """The municipality a (deployment-wide) specialist's workbook describes, once it exists."""
+    if not report.oktmo:
+        return None
     return Municipality.objects.filter(oktmo=report.oktmo).values_list("pk", flat=True).first()
 
 
-@transaction.atomic
-def registry_upload_check(*, filename: str, data: bytes, user: User) -> RegistryUpload:
-    """Store an uploaded registry workbook with its dry run («checked» or «rejected»)."""
-    report = registry_import(filename=filename, data=data, user=user, commit=False)
-    upload = RegistryUpload(
-        status=RegistryUpload.Status.REJECTED if report.errors else RegistryUpload.Status.CHECKED,
-        report=report.to_dict(),
-        uploaded_by=user,
-        municipality_id=_upload_municipality_id(report, user),
-    )
-    upload.store(filename=filename, data=data)
-    upload.save()
-    return upload
-
-
-def registry_upload_confirm(*, upload: RegistryUpload, user: User) -> RegistryReport | None:
-    """Apply a checked upload once: the row is claimed with a conditional UPDATE, so a
-    double click or two sessions commit it once (None: it was not «checked» any more).
-    """
-    claimed = RegistryUpload.objects.filter(
-        pk=upload.pk, status=RegistryUpload.Status.CHECKED
-    ).update(status=RegistryUpload.Status.IMPORTED, imported_at=timezone.now())
-    if not claimed:
-        return None
-    try:
-        report = registry_import(
-            filename=upload.filename, data=upload.read(), user=user, commit=True
-        )
-    except Exception:
-        # Nothing was written (the import is atomic): give the upload back for a retry.
-        RegistryUpload.objects.filter(pk=upload.pk).update(
-            status=RegistryUpload.Status.CHECKED, imported_at=None
-        )
-        raise
-    upload.refresh_from_db()
-    upload.report = report.to_dict()
-    if report.committed:
-        upload.municipality_id = upload.municipality_id or _upload_municipality_id(report, user)
-    else:
-        upload.status = RegistryUpload.Status.REJECTED
-        upload.imported_at = None
-    upload.save(update_fields=["report", "status", "imported_at", "municipality"])
-    return report
+REGISTRY = flow_register(RegistryFlow())
 
 
 def _changed_fields(instance: Any, values: dict[str, Any], names: tuple[str, ...]) -> list[str]:

@@ -13,12 +13,7 @@ urlpatterns = [
     path("passports/<int:pk>/edit/", views.passport_update, name="passport_update"),
     path("wellbeing/", views.wellbeing, name="wellbeing"),
     path("wellbeing/recompute/", views.wellbeing_recompute, name="wellbeing_recompute"),
-    path("registry/", views.registry_upload, name="registry_upload"),
     path("registry/template.xlsx", views.registry_template_download, name="registry_template"),
     path("registry/export.xlsx", views.registry_export, name="registry_export"),
-    path("registry/<int:pk>/", views.registry_upload_detail, name="registry_upload_detail"),
-    path(
-        "registry/<int:pk>/confirm/", views.registry_upload_confirm, name="registry_upload_confirm"
-    ),
-    path("registry/<int:pk>/file/", views.registry_upload_file, name="registry_upload_file"),
+    *views.REGISTRY_PAGES.urls(),
 ]

@@ -18,12 +18,11 @@ from msoko.access import AuthedHttpRequest, RoleRequiredMixin, ScopedObjectMixin
 from msoko.choices import EDITOR_ROLES, Role
 from msoko.exports import XLSX_TYPE, download
 from msoko.jobs import job_create, job_enqueue
-from msoko.uploads import original_file_response
-from msoko.views import ObjectListView
+from msoko.views import ImportPages, ObjectListView
 from schools import selectors, services
 from schools.filtersets import SchoolFilterSet
 from schools.forms import PassportForm, RegistryUploadForm, SchoolForm, WellbeingSettingsForm
-from schools.models import Municipality, RegistryUpload, School, SocialPassport
+from schools.models import Municipality, School, SocialPassport
 from schools.registry import SHEETS, registry_template
 from schools.tables import SchoolTable
 from schools.wellbeing import DISTANCE_CAP_KM, FACTORS, factor_risks
@@ -307,56 +306,22 @@ def registry_export(request: AuthedHttpRequest) -> HttpResponse:
     return download(f"reestr-oo-{timezone.localdate().isoformat()}.xlsx", XLSX_TYPE, content)
 
 
-@role_required(*EDITOR_ROLES)
-def registry_upload(request: AuthedHttpRequest) -> HttpResponse:
-    """Upload the registry workbook: it is checked at once (dry run), applied on confirmation."""
-    form = RegistryUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        upload = services.registry_upload_check(
-            filename=uploaded.name, data=uploaded.read(), user=request.user
-        )
-        return redirect("schools:registry_upload_detail", pk=upload.pk)
-    uploads = RegistryUpload.objects.for_user(request.user).select_related("uploaded_by")[:20]
-    return render(
-        request,
-        "schools/registry_upload.html",
-        {
-            "form": form,
-            "uploads": uploads,
-            "municipalities": selectors.municipalities_for(request.user),
-        },
-    )
+class RegistryPages(ImportPages):
+    """The registry workbook: the department's; applied whole on confirmation, in a job."""
+
+    flow = services.REGISTRY
+    namespace = "schools"
+    prefix = "registry_upload"
+    path = "registry/"
+    form_class = RegistryUploadForm
+    form_template = "schools/registry_upload.html"
+    detail_template = "schools/registry_upload_detail.html"
+
+    def form_context(self, request: AuthedHttpRequest) -> dict[str, Any]:
+        return {"municipalities": selectors.municipalities_for(request.user)}
+
+    def imported_link(self, upload: Any) -> dict[str, Any]:
+        return {"imported_url": reverse("schools:school_list"), "imported_label": "Открыть реестр"}
 
 
-@role_required(*EDITOR_ROLES)
-def registry_upload_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    upload = get_object_or_404(RegistryUpload.objects.for_user(request.user), pk=pk)
-    return render(
-        request, "schools/registry_upload_detail.html", {"upload": upload, "report": upload.report}
-    )
-
-
-@require_POST
-@role_required(*EDITOR_ROLES)
-def registry_upload_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    upload = get_object_or_404(RegistryUpload.objects.for_user(request.user), pk=pk)
-    report = services.registry_upload_confirm(upload=upload, user=request.user)
-    if report is None:
-        messages.error(request, "Этот файл уже применён или содержит ошибки.")
-    elif report.committed:
-        summary = report.summary()
-        messages.success(
-            request,
-            f"Реестр загружен: ОО добавлено {summary['school_create']}, изменено {summary['school_update']}; "
-            f"паспортов добавлено {summary['passport_create']}, изменено {summary['passport_update']}.",
-        )
-    else:
-        messages.error(request, "Файл не загружен: данные изменились после проверки, см. ошибки.")
-    return redirect("schools:registry_upload_detail", pk=upload.pk)
-
-
-@role_required(*EDITOR_ROLES)
-def registry_upload_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    upload = get_object_or_404(RegistryUpload.objects.for_user(request.user), pk=pk)
-    return original_file_response(upload)
+REGISTRY_PAGES = RegistryPages()

@@ -11,8 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 
-from roadmaps import services
+from msoko.models import Job
+from msoko.uploads import UploadRefused, upload_confirm
 from roadmaps.models import Roadmap, RoadmapImport
+from roadmaps.services import ROADMAP_IMPORT
 from tests.conftest import require_service
 from tests.roadmaps.test_import import build_docx
 from tests.schools.builders import registry_file
@@ -37,19 +39,20 @@ def _roadmap_dry_run(client: Any) -> str:
 
 @pytest.mark.django_db
 def test_a_second_confirm_of_a_road_map_import_changes_nothing(
-    specialist: Any, client_for: Any
+    specialist: Any, client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(specialist)
     detail = _roadmap_dry_run(client)
-    client.post(detail + "confirm/")
-    again = client.post(detail + "confirm/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(detail + "confirm/")
+        again = client.post(detail + "confirm/", follow=True)
     assert Roadmap.objects.count() == 1
-    assert "уже загружен" in again.content.decode()
+    assert "уже загружен, поставлен в очередь" in again.content.decode()
 
 
 @pytest.mark.django_db
 def test_a_second_confirm_of_a_registry_upload_changes_nothing(
-    specialist: Any, client_for: Any
+    specialist: Any, client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from schools.models import RegistryUpload, School
 
@@ -60,11 +63,13 @@ def test_a_second_confirm_of_a_registry_upload_changes_nothing(
     upload = RegistryUpload.objects.get()
     assert response.status_code == 302 and upload.status == RegistryUpload.Status.CHECKED
     url = f"/schools/registry/{upload.pk}/confirm/"
-    client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
     schools = School.objects.count()
     history = School.history.count()
-    again = client.post(url, follow=True)
-    assert "уже применён" in again.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, follow=True)
+    assert "уже загружен" in again.content.decode()
     assert (School.objects.count(), School.history.count()) == (schools, history)
     upload.refresh_from_db()
     assert upload.status == RegistryUpload.Status.IMPORTED
@@ -77,12 +82,15 @@ def test_two_simultaneous_confirms_make_one_road_map(specialist: Any, client_for
     _roadmap_dry_run(client_for(specialist))
     record = RoadmapImport.objects.get()
     start = threading.Barrier(2)
-    outcomes: list[Any] = []
+    outcomes: list[str] = []
 
     def confirm() -> None:
         try:
             start.wait()
-            outcomes.append(services.roadmap_import_confirm(record=record, user=specialist))
+            upload_confirm(ROADMAP_IMPORT, upload_id=record.pk, user=specialist)
+            outcomes.append("queued")
+        except UploadRefused:
+            outcomes.append("refused")
         finally:
             connections.close_all()
 
@@ -91,5 +99,6 @@ def test_two_simultaneous_confirms_make_one_road_map(specialist: Any, client_for
         thread.start()
     for thread in threads:
         thread.join()
-    assert Roadmap.objects.count() == 1
-    assert sorted(outcome is None for outcome in outcomes) == [False, True]
+    assert sorted(outcomes) == ["queued", "refused"]
+    assert Roadmap.objects.count() == 1  # the job ran once, in process, on commit
+    assert Job.objects.filter(kind="roadmap_import").count() == 1

@@ -39,6 +39,7 @@ from msoko.jobs import JobError
 from msoko.models import User
 from msoko.problems import Problem
 from msoko.spreadsheets import FileRejected, Limits, read_table_file
+from msoko.uploads import problems_report
 from schools.models import School
 
 INDIVIDUAL_FORMATS = frozenset(
@@ -176,7 +177,6 @@ class ImportPlan:
     def report(self, options: ImportOptions) -> dict[str, Any]:
         """The JSON kept on the upload and shown on its page."""
         parsed = self.parsed
-        shown = sorted(self.problems, key=_problem_order)[:REPORTED_PROBLEMS]
         schools = sorted(self.schools.values(), key=lambda s: s.login)
         report: dict[str, Any] = {
             "format": self.format,
@@ -201,10 +201,7 @@ class ImportPlan:
             },
             # Set when the file replaces results with fewer rows: confirming needs a tick.
             "replacement": self.replacement,
-            "problems": [asdict(p) | {"text": str(p)} for p in shown],
-            "problems_total": len(self.problems),
-            "errors": len(self.errors),
-            "warnings": sum(1 for p in self.problems if p.severity == "warning"),
+            **problems_report(sorted(self.problems, key=_problem_order), limit=REPORTED_PROBLEMS),
             "options": options.to_dict(),
         }
         if self.campaign is not None:

@@ -21,12 +21,11 @@ in batches on SQLite), so the import stays within a few times a bare read of the
 
 from __future__ import annotations
 
-import hashlib
 import io
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -50,7 +49,6 @@ from assessments.services.import_plan import (
     AGGREGATE_FORMATS,
     AGGREGATE_KIND,
     INDIVIDUAL_FORMATS,
-    REPORTED_PROBLEMS,
     STAGE_CODES,
     STATUS_CODES,
     ImportOptions,
@@ -60,9 +58,18 @@ from assessments.services.import_plan import (
     results_plan,
 )
 from msoko.choices import Role
-from msoko.jobs import job_create, job_enqueue
+from msoko.jobs import JobError
 from msoko.models import Job, User
 from msoko.querysets import user_municipality_id
+from msoko.uploads import (
+    ImportFlow,
+    Progress,
+    UploadRefused,
+    flow_register,
+    upload_commit,
+    upload_store,
+)
+from msoko.uploads import upload_confirm as flow_confirm
 from schools.models import School
 
 # Names callers use from here; the dry run itself lives in import_plan.py.
@@ -79,10 +86,69 @@ __all__ = [
 BATCH_SIZE = 2000
 
 
-# --- storing the upload ----------------------------------------------------------------
+# --- the flow: upload → check → confirm → commit (msoko.uploads) -------------------------
 
 
-@transaction.atomic
+class ResultsFlow(ImportFlow):
+    """Result files of every procedure: the dry run is `results_plan`, the commit replaces
+    the results of each school and campaign the file covers, whole."""
+
+    name = "results"
+    model = ResultUpload
+    title = "Загрузка результатов"
+
+    def check(self, upload: ResultUpload, data: bytes, options: Any = None) -> bool:
+        options = options or ImportOptions()
+        plan = results_plan(
+            user=upload.uploaded_by, filename=upload.filename, data=data, options=options
+        )
+        _apply_plan(upload, plan, options)
+        return plan.ok
+
+    def confirm_refusal(self, upload: ResultUpload, options: dict[str, Any]) -> list[str]:
+        """A file that replaces stored results with fewer rows needs an explicit «yes»: the
+        person has read «Файл заменит 88 прежних результатов семью новыми» and ticked it."""
+        replacement = (upload.report or {}).get("replacement", "")
+        if replacement and not options.get("replace_acknowledged"):
+            return replacement_refusal(replacement).messages
+        return []
+
+    def commit(
+        self,
+        upload: ResultUpload,
+        data: bytes,
+        progress: Progress,
+        options: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Check the file again and write it in one transaction.
+
+        The database may have changed since the dry run (a campaign locked, a school
+        removed, a scale changed, more results imported), so the plan is made anew. An
+        import that now replaces results with fewer rows needs the confirm's «yes».
+        """
+        import_options = ImportOptions.from_dict(upload.report.get("options", {}))
+        progress(15, "Проверка данных…")
+        plan = results_plan(
+            user=upload.uploaded_by, filename=upload.filename, data=data, options=import_options
+        )
+        if not plan.ok:
+            upload.report = plan.report(import_options)
+            raise ImportRejected([str(p) for p in plan.errors])
+        acknowledged = (options or {}).get(
+            "replace_acknowledged", bool(upload.report.get("replace_acknowledged"))
+        )
+        if plan.replacement and not acknowledged:
+            upload.report = plan.report(import_options)
+            raise replacement_refusal(plan.replacement)
+        progress(45, "Запись результатов…")
+        counts = _commit(plan, upload, import_options, progress)
+        counts["message"] = f"Результаты загружены. {counts['message']}"
+        return counts
+
+
+RESULTS = flow_register(ResultsFlow())
+
+
 def upload_check(
     *,
     user: User | None,
@@ -91,13 +157,9 @@ def upload_check(
     options: ImportOptions | None = None,
 ) -> ResultUpload:
     """Store an uploaded result file with its dry run (status «checked» or «rejected»)."""
-    options = options or ImportOptions()
-    plan = results_plan(user=user, filename=filename, data=data, options=options)
-    upload = ResultUpload(uploaded_by=user)
-    _apply_plan(upload, plan, options)
-    upload.status = UploadStatus.CHECKED if plan.ok else UploadStatus.REJECTED
-    upload.store(filename=filename, data=data)
-    upload.save()
+    upload: ResultUpload = upload_store(
+        RESULTS, user=user, filename=filename, data=data, options=options
+    )
     return upload
 
 
@@ -144,47 +206,17 @@ def replacement_refusal(replacement: str) -> ImportRejected:
     return ImportRejected([replacement, REPLACE_HINT])
 
 
-@transaction.atomic
 def upload_confirm(*, upload_id: int, user: User, replace_acknowledged: bool = False) -> Job:
-    """Queue the import of a checked upload as a background job (once: a conditional UPDATE).
-
-    A file that replaces stored results with fewer rows (a school's partial file, a wrong
-    campaign) is queued only with `replace_acknowledged`: the person has read the dry run's
-    «Файл заменит 88 прежних результатов семью новыми» and ticked the box.
-    """
-    from assessments.tasks import results_import_task
-
-    upload = ResultUpload.objects.select_related("campaign").get(pk=upload_id)
-    replacement = (upload.report or {}).get("replacement", "")
-    if replacement and not replace_acknowledged and upload.status == UploadStatus.CHECKED:
-        raise replacement_refusal(replacement)
-    claimed = ResultUpload.objects.filter(pk=upload_id, status=UploadStatus.CHECKED).update(
-        status=UploadStatus.QUEUED,
-        report={**(upload.report or {}), "replace_acknowledged": bool(replacement)},
-    )
-    if not claimed:
-        raise ImportRejected("этот файл уже загружен, поставлен в очередь или содержит ошибки")
-    job = job_create(
-        kind="results_import",
-        title=f"Загрузка результатов: {upload.filename}",
-        created_by=user,
-        params={"upload_id": upload.pk},
-        school_id=upload.school_id,
-        municipality_id=upload.municipality_id,
-        file_sha256=upload.sha256,
-    )
-    ResultUpload.objects.filter(pk=upload_id).update(job=job)
-    job_enqueue(job, results_import_task)
-    return job
-
-
-# --- the import ------------------------------------------------------------------------
-
-Progress = Callable[[int, str], None]
-
-
-def _no_progress(_percent: int, _message: str = "") -> None:
-    return None
+    """Queue the import of a checked upload as a background job (once: a conditional UPDATE)."""
+    try:
+        return flow_confirm(
+            RESULTS,
+            upload_id=upload_id,
+            user=user,
+            replace_acknowledged=replace_acknowledged,
+        )
+    except UploadRefused as exc:
+        raise ImportRejected(exc.messages) from exc
 
 
 def upload_import(
@@ -193,57 +225,21 @@ def upload_import(
     progress: Progress | None = None,
     replace_acknowledged: bool | None = None,
 ) -> dict[str, Any]:
-    """Import a checked (or queued) upload: re-check it, then commit it whole.
+    """Import a checked (or queued) upload now, as its job does; `ImportRejected` on refusal.
 
-    The file is read and checked again because the database may have changed since the
-    dry run (a campaign locked, a school removed, a scale changed). On any error nothing
-    is written, the upload is marked «не загружен» with the new report, and
-    `ImportRejected` is raised. The outcome status is written apart from the data
-    transaction, so a refused import still leaves its reason in the history.
-
-    An import that now replaces results with fewer rows needs `replace_acknowledged`;
-    None takes the answer given at confirmation (`upload_confirm`).
+    `replace_acknowledged` None takes the answer given at confirmation.
     """
-    report = progress or _no_progress
-    upload = ResultUpload.objects.select_related("uploaded_by", "campaign").get(pk=upload_id)
-    if upload.status not in (UploadStatus.CHECKED, UploadStatus.QUEUED):
-        raise ImportRejected(
-            f"файл «{upload.filename}» уже обработан (состояние: {upload.get_status_display()})"
-        )
-    options = ImportOptions.from_dict(upload.report.get("options", {}))
-    report(5, "Чтение файла…")
-    data = upload.read()
-    if hashlib.sha256(data).hexdigest() != upload.sha256:
-        _mark_failed(upload, ["исходный файл изменён после проверки; загрузите его заново"])
-    report(15, "Проверка данных…")
-    plan = results_plan(
-        user=upload.uploaded_by, filename=upload.filename, data=data, options=options
+    options = (
+        None if replace_acknowledged is None else {"replace_acknowledged": replace_acknowledged}
     )
-    del data
-    if not plan.ok:
-        upload.report = plan.report(options)
-        _mark_failed(upload, [str(p) for p in plan.errors])
-    if replace_acknowledged is None:
-        replace_acknowledged = bool(upload.report.get("replace_acknowledged"))
-    if plan.replacement and not replace_acknowledged:
-        upload.report = plan.report(options)
-        _mark_failed(upload, replacement_refusal(plan.replacement).messages)
-    report(45, "Запись результатов…")
     try:
-        counts = _commit(plan, upload, options, report)
-    except ImportRejected as exc:
-        _mark_failed(upload, exc.messages)
-    report(100, "Готово.")
-    return counts
-
-
-def _mark_failed(upload: ResultUpload, messages: list[str]) -> None:
-    report = dict(upload.report)
-    report["import_errors"] = messages[:REPORTED_PROBLEMS]
-    ResultUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, report=report)
-    raise ImportRejected(
-        messages[:20] + ([f"и ещё {len(messages) - 20}"] if len(messages) > 20 else [])
-    )
+        return upload_commit(
+            flow_name=RESULTS.name, upload_id=upload_id, progress=progress, options=options
+        )
+    except ImportRejected:
+        raise
+    except JobError as exc:
+        raise ImportRejected(exc.messages) from exc
 
 
 @transaction.atomic

@@ -69,6 +69,8 @@ CASES: dict[str, Case] = {
     "roadmaps:import_upload": Case(editors_only()),
     "roadmaps:import_detail": Case(editors_only(), args=_a("roadmap_import")),
     "roadmaps:import_confirm": Case(editors_only(302), args=_a("roadmap_import"), method="post"),
+    "roadmaps:import_progress": Case(editors_only(), args=_a("roadmap_import")),
+    "roadmaps:import_file": Case(editors_only(), args=_a("roadmap_import")),
     "roadmaps:cycle_summary": Case(WIDE_ONLY),
     "roadmaps:cycle_create": Case(editors_only()),
     "roadmaps:cycle_detail": Case(WIDE_ONLY, args=_a("cycle")),

@@ -189,7 +189,9 @@ def test_import_with_errors_writes_nothing(specialist: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_import_pages_dry_run_then_commit(specialist: Any, client_for: Any) -> None:
+def test_import_pages_dry_run_then_commit(
+    specialist: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(specialist)
@@ -209,7 +211,11 @@ def test_import_pages_dry_run_then_commit(specialist: Any, client_for: Any) -> N
     assert not Roadmap.objects.exists()  # the dry run writes nothing
     page = client.get(response["Location"])
     assert "Найдено мероприятий: <strong>5</strong>" in page.content.decode()
-    confirm = client.post(response["Location"] + "confirm/")
+    with django_capture_on_commit_callbacks(execute=True):  # the commit runs as a job
+        confirm = client.post(response["Location"] + "confirm/")
+    assert confirm["Location"] == response["Location"]
     roadmap = Roadmap.objects.get()
-    assert confirm["Location"] == roadmap.get_absolute_url()
     assert roadmap.tasks.count() == 5 and roadmap.act_number == "7"
+    page = client.get(response["Location"]).content.decode()
+    assert "Дорожная карта загружена: задач — 5." in page
+    assert roadmap.get_absolute_url() in page

@@ -28,6 +28,7 @@ CASES: dict[str, Case] = {
         editors_only(302), args=lambda w: [w["upload"].pk], method="post"
     ),
     "schools:registry_upload_file": Case(editors_only(), args=lambda w: [w["upload"].pk]),
+    "schools:registry_upload_progress": Case(editors_only(), args=lambda w: [w["upload"].pk]),
 }
 
 

@@ -164,7 +164,9 @@ def test_official_reads_the_formula_but_cannot_change_weights(
     assert client.post(reverse("schools:wellbeing"), {}).status_code == 403
 
 
-def test_registry_upload_dry_run_then_confirm(client_for: Any, specialist: Any) -> None:
+def test_registry_upload_dry_run_then_confirm(
+    client_for: Any, specialist: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(specialist)
@@ -174,10 +176,14 @@ def test_registry_upload_dry_run_then_confirm(client_for: Any, specialist: Any) 
     detail = client.get(response["Location"]).content.decode()
     assert "Подтвердить загрузку" in detail and not School.objects.exists()
     confirm_url = response["Location"] + "confirm/"
-    assert client.post(confirm_url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(confirm_url).status_code == 302  # the commit runs as a job
     assert School.objects.count() == 3
+    detail = client.get(response["Location"]).content.decode()
+    assert "Реестр загружен: ОО добавлено 3" in detail and 'id="job"' in detail
     # Confirming twice does not import twice.
-    client.post(confirm_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_url)
     assert School.history.count() == 3
 
 
