@@ -6,13 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from assessments.choices import TaskLevel
 from assessments.models import Campaign, EgeThreshold, MappingProfile
 from assessments.scales import MarkCondition, Scale
 from assessments.services.campaigns import TaskData
 from msoko.forms import RussianNumbersMixin
+from msoko.spreadsheets import FileRejected, refuse_size
 
 
 class CampaignForm(RussianNumbersMixin, forms.ModelForm):
@@ -84,6 +87,18 @@ class TaskFileForm(forms.Form):
         help_text="Форма Ф1 ФИС ОКО или форма сбора результатов (xlsx, csv): берутся только "
         "задания из заголовка, например «4К1 (3б)» — задание 4, критерий 1, максимум 3.",
     )
+
+    def clean_tasks_file(self) -> UploadedFile | None:
+        """The size is checked here, before the view reads the file."""
+        uploaded: UploadedFile | None = self.cleaned_data.get("tasks_file")
+        if uploaded is not None:
+            try:
+                refuse_size(
+                    uploaded.name or "", uploaded.size, settings.UPLOAD_MAX_MB * 1024 * 1024
+                )
+            except FileRejected as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return uploaded
 
 
 class ScaleForm(forms.Form):

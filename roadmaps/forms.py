@@ -6,12 +6,15 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
 from msoko.choices import Role
 from msoko.forms import RussianNumbersMixin
 from msoko.models import User
+from msoko.spreadsheets import FileRejected, refuse_size
 from roadmaps.choices import ActKind, CycleElement, OccurrenceStatus, RoadmapStatus, Score
 from roadmaps.models import CycleAssessment, Direction, Roadmap, Section, Task
 from schools.models import School
@@ -144,6 +147,15 @@ class EvidenceForm(forms.Form):
         label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def clean_file(self) -> UploadedFile | None:
+        from roadmaps.services import EVIDENCE_MAX_MB
+
+        limit = min(
+            settings.UPLOAD_MAX_MB,
+            int(getattr(settings, "ROADMAP_EVIDENCE_MAX_MB", EVIDENCE_MAX_MB)),
+        )
+        return _size_checked(self.cleaned_data.get("file"), limit)
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         if not data.get("file") and not data.get("link"):
@@ -169,6 +181,16 @@ class OccurrenceAddForm(forms.Form):
         ).queryset = task.responsible_schools.all()
 
 
+def _size_checked(uploaded: UploadedFile | None, limit_mb: int) -> UploadedFile | None:
+    """Refuse an oversize upload in the form, before the view reads or stores it."""
+    if uploaded is not None:
+        try:
+            refuse_size(uploaded.name or "", uploaded.size, limit_mb * 1024 * 1024)
+        except FileRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+    return uploaded
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="Файл дорожной карты (.xlsx или .docx)")
     title = forms.CharField(
@@ -185,6 +207,12 @@ class ImportForm(forms.Form):
     status = forms.ChoiceField(
         label="Состояние", choices=RoadmapStatus.choices, initial=RoadmapStatus.DRAFT
     )
+
+    def clean_file(self) -> UploadedFile | None:
+        from roadmaps.importing import IMPORT_LIMITS
+
+        limit = min(settings.UPLOAD_MAX_MB, IMPORT_LIMITS.max_bytes // (1024 * 1024))
+        return _size_checked(self.cleaned_data.get("file"), limit)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

@@ -40,6 +40,8 @@ LABELS = {
     "expected_result": "Ожидаемый результат",
 }
 NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
+# A road map is a table of a few hundred rows; a .docx and an .xlsx get the same bounds.
+IMPORT_LIMITS = Limits(max_bytes=20 * 1024 * 1024, max_rows=20_000, max_cells=1_000_000)
 
 # Words of a section title → the direction code of DOMAIN §8 (first match wins).
 DIRECTION_WORDS: tuple[tuple[str, str], ...] = (
@@ -107,7 +109,7 @@ def direction_for(title: str) -> str | None:
 
 def read_grids(filename: str, data: bytes, limits: Limits | None = None) -> list[Grid]:
     """The tables of an .xlsx (every sheet) or a .docx (every table) as text grids."""
-    limits = limits or Limits(max_bytes=20 * 1024 * 1024, max_rows=20_000)
+    limits = limits or IMPORT_LIMITS
     kind = sniff_kind(filename, data)
     if kind == "docx":
         return _docx_grids(filename, data, limits)
@@ -141,6 +143,14 @@ def _cell_text(value: Any) -> str:
 
 
 def _docx_grids(filename: str, data: bytes, limits: Limits) -> list[Grid]:
+    """Every top-level table of the document as text rows, the way python-docx's
+    ``row.cells`` lays them out (a cell spanning columns repeats, a vertically merged
+    cell carries the text of its first row), but read in one pass over the XML.
+
+    python-docx finds the cell above a merged one with an XPath over all preceding rows,
+    which made a 10,000-row table take minutes; here the previous row's grid is kept.
+    The row count is bounded by ``check_zip`` before the document is parsed.
+    """
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -149,32 +159,46 @@ def _docx_grids(filename: str, data: bytes, limits: Limits) -> list[Grid]:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a broken package
         raise FileRejected(f"Файл «{filename}» повреждён и не читается как документ Word.") from exc
-    if not document.tables:
+    tables = list(document.element.body.iterchildren(qn("w:tbl")))
+    if not tables:
         raise FileRejected(
             f"В документе «{filename}» нет таблицы. Дорожная карта должна быть оформлена "
             "таблицей: № п/п | Мероприятие | Сроки | Ответственные | Индикативные показатели."
         )
     grids = []
-    for index, table in enumerate(document.tables, start=1):
-        rows: list[list[str]] = []
-        previous: list[Any] = []
-        for row in table.rows:
-            cells = list(row.cells)
-            texts = []
-            for col, cell in enumerate(cells):
-                above = previous[col] if col < len(previous) else None
-                tc_pr = cell._tc.tcPr
-                v_merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
-                continues = v_merge is not None and v_merge.get(qn("w:val")) in (None, "continue")
-                if above is not None and (cell._tc is above._tc or continues):
-                    # A vertically merged cell (a «Сроки» spanning rows): carry its text.
-                    texts.append(rows[-1][col])
-                else:
-                    texts.append(_cell_text(cell.text))
-            rows.append(texts)
-            previous = cells
+    for index, table in enumerate(tables, start=1):
+        rows = _docx_rows(table, qn)
         grids.append(Grid(f"таблица {index}", rows, list(range(1, len(rows) + 1)), "строка"))
     return grids
+
+
+def _docx_rows(table: Any, qn: Any) -> list[list[str]]:
+    rows: list[list[str]] = []
+    above: dict[int, Any] = {}  # grid offset → the content cell (w:tc) of the previous row
+    previous: list[Any] = []  # the previous row's cells, as python-docx lists them
+    for tr in table.iterchildren(qn("w:tr")):
+        offset = tr.grid_before
+        grid: dict[int, Any] = {}
+        cells: list[Any] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = tc.grid_span
+            root = tc
+            if tc.vMerge == "continue" and offset in above:
+                root = above[offset]  # python-docx: the cell above (itself resolved)
+            grid[offset] = root
+            cells.extend([root] * (root.grid_span if root is not tc else span))
+            offset += span
+        texts = []
+        for col, tc in enumerate(cells):
+            over = previous[col] if col < len(previous) else None
+            if over is not None and (tc is over or tc.vMerge == "continue"):
+                # A vertically merged cell (a «Сроки» spanning rows): carry its text.
+                texts.append(rows[-1][col])
+            else:
+                texts.append(_cell_text("\n".join(p.text for p in tc.iterchildren(qn("w:p")))))
+        rows.append(texts)
+        above, previous = grid, cells
+    return rows
 
 
 # ----------------------------------------------------------------------- parsing

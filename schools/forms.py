@@ -4,8 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from msoko.forms import RussianNumbersMixin
+from msoko.spreadsheets import FileRejected, refuse_size
 from schools.choices import ShnsuRule
 from schools.models import School, SocialPassport
 from schools.wellbeing import FACTORS
@@ -118,3 +121,12 @@ class RegistryUploadForm(forms.Form):
         help_text="Заполненный шаблон: листы «Муниципалитет», «ОО», «Паспорта».",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def clean_file(self) -> UploadedFile:
+        """The size is checked here, before the view reads or stores anything."""
+        uploaded: UploadedFile = self.cleaned_data["file"]
+        try:
+            refuse_size(uploaded.name or "", uploaded.size, settings.UPLOAD_MAX_MB * 1024 * 1024)
+        except FileRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return uploaded

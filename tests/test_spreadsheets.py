@@ -1,11 +1,18 @@
 """msoko/spreadsheets.py: the safe reader every upload passes through."""
 
 import io
+import json
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
+from bench import hostile_files as hostile
 from msoko.spreadsheets import FileRejected, Limits, read_table_file
 
 
@@ -158,3 +165,105 @@ def test_csv_with_too_many_rows_is_refused():
     data = ("a;b\n" * 50).encode()
     with pytest.raises(FileRejected, match="больше 10 строк"):
         read_table_file("r.csv", data, Limits(max_rows=10))
+
+
+# --- hostile workbooks (crafted with zipfile by bench/hostile_files.py) ----------------------
+
+
+def _peak_mb_reading(tmp_path: Path, name: str, data: bytes) -> dict:
+    """Read in a fresh process (a calamine allocation failure aborts the process)."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, hostile.__file__, "--read", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(hostile.__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_two_far_cells_are_refused_by_area_before_calamine_allocates(tmp_path: Path) -> None:
+    data = hostile.far_cell()
+    assert len(data) < 5000
+    with pytest.raises(FileRejected, match="ZZ200000: 200 000 строк × 702 столбцов"):
+        read_table_file("far.xlsx", data)
+    result = _peak_mb_reading(tmp_path, "far.xlsx", data)  # calamine would need 4.5 GB
+    assert result["verdict"] == "отклонён" and result["peak_mb"] < 200
+
+
+def test_a_far_column_is_refused_by_area() -> None:
+    with pytest.raises(FileRejected, match="XFD1000"):
+        read_table_file("wide.xlsx", hostile.far_column())
+
+
+def test_rows_out_of_order_are_counted_wherever_they_are() -> None:
+    with pytest.raises(FileRejected, match="строк больше допустимых 200 000"):
+        read_table_file("shuffled.xlsx", hostile.rows_out_of_order())
+
+
+@pytest.mark.parametrize(
+    "build",
+    [hostile.cells_without_references, hostile.duplicate_reference, hostile.prefixed_far_cell],
+    ids=["cells-without-r", "two-r-on-a-cell", "prefix-and-single-quotes"],
+)
+def test_cells_placed_as_calamine_places_them_are_bounded(build: Any) -> None:
+    with pytest.raises(FileRejected, match="столбцов — больше допустимых"):
+        read_table_file("odd.xlsx", build())
+
+
+def test_area_limit_is_rows_times_columns() -> None:
+    limits = Limits(max_cells=26 * 1000)
+    (sheet,) = read_table_file("ok.xlsx", hostile.accepted(999, 26), limits)  # + header row
+    assert len(sheet.rows) == 1000 and len(sheet.rows[0]) == 26
+    with pytest.raises(FileRejected, match="Z1001: 1 001 строк × 26 столбцов"):
+        read_table_file("big.xlsx", hostile.accepted(1000, 26), limits)
+
+
+def test_a_huge_dimension_claim_is_read_cheaply(tmp_path: Path) -> None:
+    (sheet,) = read_table_file("dim.xlsx", hostile.huge_dimension())
+    assert sheet.rows == [[1.0, 2.0]]
+    result = _peak_mb_reading(tmp_path, "dim.xlsx", hostile.huge_dimension())
+    assert result["verdict"] == "принят" and result["peak_mb"] < 200  # calamine ignores it
+
+
+@pytest.mark.parametrize(
+    "build", [hostile.lying_crc, hostile.lying_size], ids=["crc", "declared-size"]
+)
+def test_a_part_that_lies_about_itself_is_refused_with_a_message(build: Any) -> None:
+    with pytest.raises(FileRejected, match="не совпадает с описанием в архиве"):
+        read_table_file("lie.xlsx", build())
+
+
+def test_calamine_errors_become_a_message() -> None:
+    data = hostile.xlsx(
+        hostile.sheet('<row r="1"><c r="A1"><v>1</v></c><c r="$C$3"><v>1</v></c></row>')
+    )
+    with pytest.raises(FileRejected, match="не читается"):
+        read_table_file("dollar.xlsx", data)
+
+
+def test_binary_workbook_is_refused() -> None:
+    data = hostile.xlsx(hostile.sheet(""), {"xl/workbook.bin": b"\x00" * 16})
+    with pytest.raises(FileRejected, match="xlsb"):
+        read_table_file("book.xlsx", data)
+
+
+def test_the_area_scan_of_100k_rows_stays_cheap() -> None:
+    from msoko.spreadsheets import check_zip
+
+    data = hostile.accepted(100_000, 26)
+    started = time.process_time()
+    check_zip("big.xlsx", data, Limits())
+    assert time.process_time() - started < 2.0  # ~0.6 s here; the expat fallback takes ~6 s
+
+
+def test_word_tables_are_bounded_like_sheets() -> None:
+    from msoko.spreadsheets import check_zip
+
+    started = time.perf_counter()
+    with pytest.raises(FileRejected, match="больше 20 000 строк"):
+        check_zip("karta.docx", hostile.docx_table(50_000), Limits(max_rows=20_000))
+    assert time.perf_counter() - started < 5

@@ -38,6 +38,7 @@ from assessments.tables import CampaignTable, EgeThresholdTable
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import EDITOR_ROLES
 from msoko.exports import XLSX_TYPE, download
+from msoko.spreadsheets import FileRejected
 from msoko.views import ObjectListView
 
 TABS = (
@@ -186,11 +187,13 @@ def _campaign_form(request: AuthedHttpRequest, campaign: Campaign) -> HttpRespon
             upload = request.FILES.get("tasks_file")
             if upload is None:
                 file_form.add_error("tasks_file", "Выберите файл с результатами.")
-            else:
+            elif file_form.is_valid():  # the size, before the file is read
                 try:
                     tasks, parsed = services.campaign_tasks_from_file(
                         filename=upload.name or "file.xlsx", data=upload.read()
                     )
+                except FileRejected as exc:  # the safe reader's refusal: a message, not a 500
+                    file_form.add_error("tasks_file", str(exc))
                 except ValidationError as exc:
                     file_form.add_error("tasks_file", exc)
                 else:
