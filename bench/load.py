@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import http.client
 import io
 import math
@@ -685,6 +686,16 @@ def filled_form(b: Browser, plan: Plan, campaign: int) -> tuple[str, bytes]:
 
 
 JOB = re.compile(r'hx-get="(/jobs/\d+/)"')
+OUTCOME_POLL = re.compile(r'id="upload-outcome" hx-get="([^"]+)"')
+CONFIRM = re.compile(r'<form method="post" action="([^"]*/confirm/)"')
+
+
+def _outcome(page: str) -> str:
+    """The upload-outcome block of a page or fragment (what the director reads)."""
+    start = page.find('id="upload-outcome"')
+    return page[start : start + 1500] if start >= 0 else ""
+
+
 PROBLEM = re.compile(
     r'<tr class="table-danger"><td>[^<]*</td>(?:<td>[^<]*</td>){3}<td>([^<]+)</td>'
 )
@@ -720,7 +731,8 @@ def director_upload(b: Browser, plan: Plan) -> None:
         return
     b.recorder.count("проверено")
     b.think(*plan.think)
-    confirm = detail.path.rstrip("/") + "/confirm/"
+    found = CONFIRM.search(detail.text)  # the confirmation form's own action
+    confirm = html.unescape(found.group(1)) if found else detail.path.rstrip("/") + "/confirm/"
     fields = {"csrfmiddlewaretoken": csrf_of(detail)}
     if 'name="replace_acknowledged"' in detail.text:  # fewer rows than stored: he ticks it
         fields["replace_acknowledged"] = "1"
@@ -728,10 +740,10 @@ def director_upload(b: Browser, plan: Plan) -> None:
     page = b.post(confirm, fields)
     b.recorder.count("подтверждено")
     job = JOB.search(page.text)
-    progress = page.path.rstrip("/") + "/progress/"
-    done_job = job is None
-    done_upload = 'id="upload-outcome" hx-get' not in page.text
-    outcome = page.text
+    poll = OUTCOME_POLL.search(page.text)
+    progress = html.unescape(poll.group(1)) if poll else ""
+    done_job, done_upload = job is None, poll is None
+    outcome = _outcome(page.text)
     for tick in range(60):  # htmx: the job every 1 s, the upload outcome every 2 s
         if done_job and done_upload:
             break
@@ -741,11 +753,14 @@ def director_upload(b: Browser, plan: Plan) -> None:
             done_job = "hx-get" not in fragment.text
         if tick % 2 == 1 and not done_upload:
             fragment = b.get(progress, **{"HX-Request": "true"})
-            done_upload = "hx-get" not in fragment.text
-            outcome = fragment.text
-    if not (done_job and done_upload) or "Результаты загружены" not in outcome:
-        state = "не завершился за 60 с" if not done_upload else "завершился без успеха"
-        b.recorder.fail("assessments:upload_progress", f"импорт {state}: {page.path}")
+            poll = OUTCOME_POLL.search(fragment.text)
+            done_upload = poll is None
+            progress = html.unescape(poll.group(1)) if poll else progress
+            outcome = _outcome(fragment.text)
+    if not (done_job and done_upload) or "alert-success" not in outcome:
+        state = "не завершился за 60 с" if not (done_job and done_upload) else "не удался"
+        said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", outcome)).strip()[:160]
+        b.recorder.fail("assessments:upload_progress", f"импорт {state}: {page.path} «{said}»")
         return
     b.recorder.count("импортировано")
     b.think(*plan.think)
