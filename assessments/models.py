@@ -33,6 +33,7 @@ from assessments.choices import (
     TaskLevel,
     ThresholdKind,
 )
+from msoko.choices import Role
 from msoko.models import UploadedFile
 from msoko.querysets import ScopedQuerySet, is_signed_in
 
@@ -265,6 +266,14 @@ class MappingProfile(models.Model):
 class ResultUploadQuerySet(ScopedQuerySet):
     school_lookup = "school"
     municipality_lookup = "municipality"
+
+    def for_user(self, user: Any) -> ResultUploadQuerySet:
+        """A director sees his schools' uploads, and his own that have no school yet (a large
+        file gets its school when its check has read it)."""
+        scoped = super().for_user(user)
+        if is_signed_in(user) and user.role == Role.DIRECTOR:
+            return scoped | self.filter(uploaded_by=user, school__isnull=True)
+        return scoped
 
 
 class ResultUpload(UploadedFile):

@@ -28,6 +28,7 @@ class UploadStatus(models.TextChoices):
     """Where an uploaded file stands in the one flow every import shares:
     upload → check (dry run) → confirm → commit in a job."""
 
+    CHECKING = "checking", "Проверяется"
     CHECKED = "checked", "Проверен, ожидает подтверждения"
     REJECTED = "rejected", "Отклонён: есть ошибки"
     QUEUED = "queued", "В очереди на загрузку"

@@ -156,6 +156,8 @@ STORAGES = {
 
 # Uploads: files are read into memory and checked by msoko/spreadsheets.py before parsing.
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 50, minimum=1)
+# A file larger than this is checked (the dry run) by a worker, not inside the request.
+UPLOAD_CHECK_INLINE_MB = env_int("UPLOAD_CHECK_INLINE_MB", 2, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -219,10 +221,12 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT_SECONDS * 5
 # Queues, so that each can get its own workers (docker-compose.yml): imports of files, then
 # PDFs and reports, then the rest. A task is routed by its name (the first pattern that
-# matches), so a new `<app>.<thing>_import` or `<app>.pdf_<thing>` task finds its queue.
+# matches), so a new `<app>.<thing>_import` (or `_check`) or `<app>.pdf_<thing>` task finds
+# its queue.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "*_import": {"queue": "imports"},
+    "*_check": {"queue": "imports"},
     "*.pdf_*": {"queue": "reports"},
     "reports.*": {"queue": "reports"},
 }

@@ -44,6 +44,23 @@ def upload_import_task(job_id: int) -> None:
     job_run(job_id, work)
 
 
+@shared_task(name="msoko.upload_check")
+def upload_check_task(job_id: int) -> None:
+    """The dry run of a large upload (msoko.uploads); claims the job, so it runs once."""
+    from msoko.jobs import job_run
+    from msoko.uploads import upload_check_run
+
+    def work(job: Any, report: Any) -> dict[str, Any]:
+        return upload_check_run(
+            flow_name=job.params["flow"],
+            upload_id=job.params["upload_id"],
+            options=job.params.get("options"),
+            progress=report,
+        )
+
+    job_run(job_id, work)
+
+
 @worker_ready.connect
 def _worker_ready(**_kwargs: Any) -> None:
     from msoko.jobs import worker_heartbeat_touch

@@ -23,6 +23,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -39,6 +40,10 @@ OPAQUE_TYPE = "application/octet-stream"
 REPORTED_PROBLEMS = 500  # a report keeps this many problems; the count says how many more
 
 Progress = Callable[[int, str], None]
+
+
+def _no_progress(_percent: int, _message: str = "") -> None:
+    return None
 
 
 class UploadRefused(Exception):
@@ -81,6 +86,13 @@ class ImportFlow:
         the job row; a "message" key is shown to the user.
         """
         raise NotImplementedError
+
+    def options_to_json(self, options: Any) -> Any:
+        """The check's options as JSON, for a check that runs in a job (large files)."""
+        return options
+
+    def options_from_json(self, data: Any) -> Any:
+        return data
 
     def confirm_refusal(self, upload: Any, options: dict[str, Any]) -> list[str]:
         """Reasons to refuse this confirm (none by default)."""
@@ -141,11 +153,65 @@ def upload_store(
     """
     upload = flow.model(uploaded_by=user, municipality_id=user_municipality_id(user), **fields)
     upload.filename = filename[:255]
+    if len(data) > settings.UPLOAD_CHECK_INLINE_MB * 1024 * 1024:
+        # A large file is checked by a worker; the page shows the job and then the report.
+        upload.status = UploadStatus.CHECKING
+        upload.store(filename=filename, data=data)
+        upload.save()
+        _queue_check(flow, upload, user, options)
+        return upload
     ok = flow.check(upload, data, options)
     upload.status = UploadStatus.CHECKED if ok else UploadStatus.REJECTED
     upload.store(filename=filename, data=data)
     upload.save()
     return upload
+
+
+def _queue_check(flow: ImportFlow, upload: Any, user: User | None, options: Any) -> None:
+    from msoko.tasks import upload_check_task
+
+    job = job_create(
+        kind=f"{flow.name}_check",
+        title=f"Проверка файла «{upload.filename}»"[:300],
+        created_by=user,
+        params={
+            "flow": flow.name,
+            "upload_id": upload.pk,
+            "options": flow.options_to_json(options),
+        },
+        school_id=getattr(upload, "school_id", None),
+        municipality_id=upload.municipality_id,
+        file_sha256=upload.sha256,
+    )
+    flow.model._default_manager.filter(pk=upload.pk).update(job=job)
+    upload.job = job
+    job_enqueue(job, upload_check_task)
+
+
+def upload_check_run(
+    *, flow_name: str, upload_id: int, options: Any = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """The job's work for a large file: the dry run, then «checked» or «rejected»."""
+    flow = FLOWS[flow_name]
+    report = progress or _no_progress
+    upload = flow.model._default_manager.get(pk=upload_id)
+    if upload.status != UploadStatus.CHECKING:
+        raise JobError(f"файл «{upload.filename}» уже проверен")
+    report(10, "Чтение и проверка файла…")
+    try:
+        ok = flow.check(upload, upload.read(), flow.options_from_json(options))
+    except Exception:
+        _check_abandoned(flow, upload.pk, "проверка файла завершилась внутренней ошибкой")
+        raise
+    upload.status = UploadStatus.CHECKED if ok else UploadStatus.REJECTED
+    upload.save()
+    errors = (upload.report or {}).get("errors", 0)
+    return {
+        "errors": errors,
+        "message": "Проверка завершена: ошибок нет."
+        if ok
+        else f"Проверка завершена: найдены ошибки ({errors}).",
+    }
 
 
 @transaction.atomic
@@ -175,10 +241,6 @@ def upload_confirm(flow: ImportFlow, *, upload_id: int, user: User | None, **opt
     flow.model._default_manager.filter(pk=upload_id).update(job=job)
     job_enqueue(job, upload_import_task)
     return job
-
-
-def _no_progress(_percent: int, _message: str = "") -> None:
-    return None
 
 
 def upload_commit(
@@ -235,11 +297,24 @@ def upload_release(job: Job) -> bool:
     flow = FLOWS.get(str(job.params.get("flow", "")))
     if flow is None:
         return False
+    if job.kind.endswith("_check"):
+        return _check_abandoned(
+            flow, int(job.params.get("upload_id", 0)), "проверка файла прервалась", job=job
+        )
     return bool(
         flow.model._default_manager.filter(
             pk=job.params.get("upload_id"), status=UploadStatus.QUEUED, job=job
         ).update(status=UploadStatus.CHECKED)
     )
+
+
+def _check_abandoned(flow: ImportFlow, upload_id: int, why: str, job: Job | None = None) -> bool:
+    """A check that cannot finish: the upload is refused with the reason, to be sent again."""
+    problem = Problem(message=f"{why}; загрузите файл ещё раз или сообщите администратору")
+    uploads = flow.model._default_manager.filter(pk=upload_id, status=UploadStatus.CHECKING)
+    if job is not None:
+        uploads = uploads.filter(job=job)
+    return bool(uploads.update(status=UploadStatus.REJECTED, report=problems_report([problem])))
 
 
 def original_file_response(upload: UploadedFile) -> HttpResponse:

@@ -251,6 +251,8 @@ class ImportPages:
     def detail_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         """The dry-run report, the problems, the confirm button, and then the progress."""
         upload = self.get(request, pk)
+        if upload.status == UploadStatus.CHECKING:
+            return render(request, "imports/checking.html", self.outcome_context(upload))
         context = {
             "upload": upload,
             "report": upload.report or {},
@@ -286,7 +288,13 @@ class ImportPages:
     def progress_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         """The fragment htmx polls until the commit is finished."""
         upload = self.get(request, pk)
-        return render(request, "imports/_outcome.html", self.outcome_context(upload))
+        response = render(request, "imports/_outcome.html", self.outcome_context(upload))
+        if (
+            request.GET.get("was") == UploadStatus.CHECKING
+            and upload.status != UploadStatus.CHECKING
+        ):
+            response["HX-Refresh"] = "true"  # the check is done: show the page with its report
+        return response
 
     def file_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         """The original file, for those who may see the upload (a refused one as opaque bytes)."""
@@ -297,6 +305,7 @@ class ImportPages:
     def outcome_context(self, upload: Any) -> dict[str, Any]:
         return {
             "upload": upload,
+            "file_url": self.reverse("file", upload.pk),
             "progress_url": self.reverse("progress", upload.pk),
             **self.imported_link(upload),
         }

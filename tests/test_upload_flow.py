@@ -88,3 +88,60 @@ def test_an_upload_whose_worker_died_can_be_confirmed_again(
     with django_capture_on_commit_callbacks(execute=True):
         upload_confirm(ROADMAP_IMPORT, upload_id=upload.pk, user=specialist)
     assert Roadmap.objects.count() == 1
+
+
+def test_a_large_file_is_checked_by_a_job_and_the_page_follows_it(
+    specialist: Any, client_for: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schools.models import RegistryUpload, School
+    from tests.schools.builders import registry_file
+
+    settings.UPLOAD_CHECK_INLINE_MB = 0  # every file counts as large
+    client = client_for(specialist)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            "/schools/registry/", {"file": SimpleUploadedFile("r.xlsx", registry_file())}
+        )
+    upload = RegistryUpload.objects.get()
+    assert upload.status == UploadStatus.CHECKING and upload.job is not None
+    assert upload.job.kind == "registry_check"
+    page = client.get(response["Location"]).content.decode()
+    assert "его проверяет фоновая задача" in page and "?was=checking" in page
+    progress = f"/schools/registry/{upload.pk}/progress/?was=checking"
+    assert "HX-Refresh" not in client.get(progress, HTTP_HX_REQUEST="true")
+    for callback in queued:
+        callback()  # the worker runs the check
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.CHECKED
+    assert upload.report["summary"]["school_create"] == 3 and not School.objects.exists()
+    assert client.get(progress, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+    assert "Подтвердить загрузку" in client.get(response["Location"]).content.decode()
+
+
+def test_a_director_follows_the_check_of_his_large_file(
+    director_a: Any,
+    school_a: Any,
+    client_for: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.models import ResultUpload
+    from tests.assessments.builders import f1_xlsx, sample_schools
+    from tests.assessments.test_import_results import make_campaign
+
+    settings.UPLOAD_CHECK_INLINE_MB = 0
+    make_campaign()
+    client = client_for(director_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/assessments/uploads/new/",
+            {"file": SimpleUploadedFile("f1.xlsx", f1_xlsx(sample_schools([school_a.login], 4)))},
+        )
+    upload = ResultUpload.objects.get()
+    assert upload.status == UploadStatus.CHECKED, upload.report
+    assert upload.school == school_a
+    assert client.get(response["Location"]).status_code == 200

@@ -105,6 +105,12 @@ class ResultsFlow(ImportFlow):
         _apply_plan(upload, plan, options)
         return plan.ok
 
+    def options_to_json(self, options: Any) -> Any:
+        return (options or ImportOptions()).to_dict()
+
+    def options_from_json(self, data: Any) -> Any:
+        return ImportOptions.from_dict(data or {})
+
     def confirm_refusal(self, upload: ResultUpload, options: dict[str, Any]) -> list[str]:
         """A file that replaces stored results with fewer rows needs an explicit «yes»: the
         person has read «Файл заменит 88 прежних результатов семью новыми» and ticked it."""
