@@ -187,3 +187,27 @@ def test_permission_matrix(
     assert response.status_code == expected, f"{case.method.upper()} {url} as {role}"
     if role == "anonymous" and expected == 302 and not name.startswith("admin"):
         assert reverse("login") in response["Location"]
+
+
+# --- the pages the HTML guards read (test_html.py, test_csp.py) -------------------------
+
+# Every page a specialist or a director opens (status 200 in the matrix).
+HTML_PAGES = sorted(
+    (name, role)
+    for name, case in MATRIX.items()
+    for role in ("specialist", "director_a")
+    if case.method == "get" and not name.startswith("admin:") and case.expected[role] == 200
+)
+# Downloads answer 200 too, with files: they have no HTML to check.
+DOWNLOAD_CONTENT = ("application/", "text/csv", "text/calendar")
+
+
+def page_html(name: str, role: str, worlds: dict[int, dict[str, Any]], client_for: Any) -> str:
+    """The HTML a persona gets on a page of municipality 1 ("" for a file download)."""
+    world = worlds[1]
+    response = client_for(world[role]).get(reverse(name, args=MATRIX[name].url_args(world)))
+    assert response.status_code == 200
+    if response["Content-Type"].startswith(DOWNLOAD_CONTENT):
+        return ""
+    assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
+    return str(response.content.decode())
