@@ -58,7 +58,7 @@ def string_cells(content: bytes, text: str) -> list[Any]:
 
 @pytest.mark.django_db
 def test_collection_template_keeps_formula_like_variants_and_task_numbers_as_text() -> None:
-    campaign = make_campaign(tasks=[("1", 2, "базовый", ""), ("=1+1", 1, "базовый", "")])
+    campaign = make_campaign(tasks=[("1", 2, "Б", ""), ("=1+1", 1, "Б", "")])
     campaign.variants = f"1, 2, {EVIL}"
     campaign.save()
     _name, _type, content = CampaignTemplate(campaign, school_label="=cmd|' /C calc'!A0").render()
