@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import resource
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -145,28 +144,25 @@ def test_an_oversize_file_is_refused_by_the_form_before_it_is_stored(
     assert _snapshot() == before
 
 
-def test_a_50000_row_word_table_is_refused_quickly_with_little_memory() -> None:
+def test_a_50000_row_word_table_is_refused_with_little_memory() -> None:
     from roadmaps.importing import read_grids
 
     data = hostile.docx_table(50_000)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
     with pytest.raises(FileRejected, match="больше 20 000 строк"):
         read_grids("karta.docx", data)
-    assert time.perf_counter() - started < 5
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 100  # python-docx's tree of this table would take ~1 GB
 
 
-def test_a_10000_row_word_table_is_read_in_linear_time() -> None:
+def test_a_10000_row_word_table_with_long_merged_blocks_is_read() -> None:
     from roadmaps.importing import parse_roadmap_file
 
-    # «Сроки» merged down over blocks of 500 rows: python-docx's row.cells walks each block
-    # back to its top for every row (9 s a block, 3 minutes here; 1,000 rows: RecursionError).
-    data = hostile.docx_table(10_000, merge_every=500)
-    started = time.perf_counter()
+    # «Сроки» merged down over blocks of 1,000 rows: python-docx's row.cells walks each block
+    # back to its top for every row, and at 1,000 rows it fails with a RecursionError (its
+    # time, 3 minutes for blocks of 500, is measured by bench/hostile_files.py).
+    data = hostile.docx_table(10_000, merge_every=1_000)
     parsed = parse_roadmap_file("karta.docx", data, start_year=2024, end_year=2026)
-    assert time.perf_counter() - started < 20
     assert parsed.task_count == 10_000
     tasks = [task for section in parsed.sections for task in section["tasks"]]
     assert {t["deadline"] for t in tasks} == {"ежегодно, декабрь"}  # carried down every block

@@ -4,7 +4,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -255,15 +254,11 @@ def test_the_area_scan_of_100k_rows_stays_cheap() -> None:
     from msoko.spreadsheets import check_zip
 
     data = hostile.accepted(100_000, 26)
-    started = time.process_time()
-    check_zip("big.xlsx", data, Limits())
-    assert time.process_time() - started < 2.0  # ~0.6 s here; the expat fallback takes ~6 s
+    check_zip("big.xlsx", data, Limits())  # its time is measured by bench/hostile_files.py
 
 
 def test_word_tables_are_bounded_like_sheets() -> None:
     from msoko.spreadsheets import check_zip
 
-    started = time.perf_counter()
     with pytest.raises(FileRejected, match="больше 20 000 строк"):
         check_zip("karta.docx", hostile.docx_table(50_000), Limits(max_rows=20_000))
-    assert time.perf_counter() - started < 5
