@@ -1,3 +1,6 @@
-from msoko.celery import app as celery_app
+"""The portal's own machinery (users, access, jobs, uploads, safe reading of files, numbers).
 
-__all__ = ("celery_app",)
+The Celery application lives in `msoko.celery`; it is loaded when Django starts
+(`MsokoConfig.ready`) and found by `celery -A msoko`, not imported here, so that the plain
+modules of this package (formatting, spreadsheets, problems) import no Django.
+"""

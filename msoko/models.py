@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -94,13 +94,13 @@ class User(AbstractUser):
     def _school_with_predecessors(self) -> list[int]:
         if not self.school_id:
             return []
-        from schools.models import School
-
+        # The school model through the relation: msoko imports no domain app.
+        schools = cast("type[models.Model]", self._meta.get_field("school").related_model)
         ids = [self.school_id]
         frontier: list[int] = [self.school_id]
         while frontier:
             frontier = list(
-                School.objects.filter(successor_id__in=frontier)
+                schools._default_manager.filter(successor_id__in=frontier)
                 .exclude(pk__in=ids)
                 .values_list("pk", flat=True)
             )

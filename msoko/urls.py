@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from msoko import views
+from reports import views as reports_views
 
 admin.site.site_header = "МСОКО — администрирование"
 admin.site.site_title = "МСОКО"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),

@@ -85,20 +85,6 @@ class LoginView(auth_views.LoginView):
 
 
 @role_required()
-def home(request: AuthedHttpRequest) -> HttpResponse:
-    from assessments.selectors import home_summary as assessments_summary
-    from roadmaps.selectors import home_summary as roadmaps_summary
-    from schools.selectors import home_summary
-
-    context = {
-        "summary": home_summary(request.user),
-        "assessments": assessments_summary(request.user),
-        "roadmaps": roadmaps_summary(request.user),
-    }
-    return render(request, "home.html", context)
-
-
-@role_required()
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of a background job; htmx polls the fragment until it is finished."""
     job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
