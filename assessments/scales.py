@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from msoko import formatting
+
 __all__ = [
     "DEMO_SCALES",
     "MARKS",
@@ -46,10 +48,8 @@ SCHEMA_VERSION = 1
 
 
 def _fmt_number(value: float) -> str:
-    """A score as people write it: ``8``, ``7,5`` (decimal comma)."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:g}".replace(".", ",")
+    """A score as people write it: ``8``, ``7,5`` (decimal comma, msoko.formatting)."""
+    return formatting.trimmed(value)
 
 
 def _fmt_tasks(tasks: Iterable[str]) -> str:

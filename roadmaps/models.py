@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from msoko import formatting
 from msoko.models import UploadedFile
 from msoko.querysets import ScopedQuerySet, is_signed_in
 from roadmaps.choices import (
@@ -289,7 +290,7 @@ class Task(models.Model):
     @property
     def indicator_display(self) -> str:
         if self.indicator_kind == IndicatorKind.NUMBER and self.target_value is not None:
-            value = f"{self.target_value.normalize():f}".replace(".", ",")
+            value = formatting.trimmed(self.target_value)
             target = f"{self.get_comparison_display()} {value} {self.target_unit}".strip()
             return f"{self.indicator_text} ({target})" if self.indicator_text else target
         return self.indicator_text

@@ -35,6 +35,7 @@ from assessments.models import (
 )
 from assessments.parsing import FORMAT_UNKNOWN, ParsedFile, parse_sheets
 from assessments.scales import Scale
+from msoko import formatting
 from msoko.exports import XLSX_TYPE, xlsx_formula, xlsx_put
 from msoko.models import User
 from msoko.spreadsheets import read_table_file
@@ -283,7 +284,7 @@ TEMPLATE_ROWS = 150
 
 
 def _fmt_max(value: Decimal) -> str:
-    return f"{float(value):g}".replace(".", ",")
+    return formatting.trimmed(value)
 
 
 class CampaignTemplate:

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from msoko import formatting
+
 register = template.Library()
 
 
@@ -21,10 +23,8 @@ def unread_notifications(context: dict[str, Any]) -> int:
 
 @register.filter
 def ru_number(value: Any) -> str:
-    """Decimal 5.50 → «5,5»; None → «—»."""
-    if value is None or value == "":
-        return "—"
-    return f"{value.normalize():f}".replace(".", ",") if hasattr(value, "normalize") else str(value)
+    """Decimal 5.50 → «5,5»; None → «—» (msoko.formatting, like every figure)."""
+    return formatting.trimmed(None if value == "" else value)
 
 
 @register.filter
