@@ -49,3 +49,17 @@ def test_ids_are_unique_and_labels_point_at_fields(
     assert not duplicates, f"duplicate ids on {name}: {duplicates}"
     dangling = sorted(set(parser.label_targets) - set(parser.ids))
     assert not dangling, f"labels pointing nowhere on {name}: {dangling}"
+
+
+def test_template_comments_close_on_their_line() -> None:
+    """Django's {# … #} is one line only: a comment over two lines is shown on the page."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    open_comments = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if line.count("{#") > line.count("#}")
+    ]
+    assert open_comments == [], f"use {{% comment %}} for these: {open_comments}"
