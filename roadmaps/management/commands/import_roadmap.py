@@ -76,7 +76,11 @@ class Command(BaseCommand):
         )
         if roadmap is None:
             raise CommandError("Файл не загружен: исправьте ошибки.")
-        self.stdout.write(self.style.SUCCESS(f"Загружена дорожная карта № {roadmap.pk}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Дорожная карта загружена: задач — {parsed.task_count} (№ {roadmap.pk})."
+            )
+        )
 
     def _json(self, path: Path, owner: User | None, dry_run: bool) -> None:
         try:
@@ -90,7 +94,11 @@ class Command(BaseCommand):
             self.stdout.write("Проверка завершена (--dry-run): ничего не сохранено.")
             return
         roadmap = services.roadmap_load(data=data, owner=owner)
-        self.stdout.write(self.style.SUCCESS(f"Загружена дорожная карта № {roadmap.pk}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Дорожная карта загружена: задач — {parsed.task_count} (№ {roadmap.pk})."
+            )
+        )
 
     def _owner(self, username: str | None) -> User | None:
         if username:
