@@ -96,7 +96,7 @@ class Command(BaseCommand):
         roadmap = services.roadmap_load(data=data, owner=owner)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Дорожная карта загружена: задач — {parsed.task_count} (№ {roadmap.pk})."
+                f"Дорожная карта загружена: задач — {roadmap.tasks.count()} (№ {roadmap.pk})."
             )
         )
 
