@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.choices import (
     CampaignAction,
@@ -469,3 +470,73 @@ class OlympiadResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_code}: {self.subject}, {self.get_stage_display()} этап"
+
+
+class FiguresRunQuerySet(ScopedQuerySet):
+    municipality_lookup = "municipality"
+    school_lookup = "municipality__schools"
+
+
+class FiguresRun(models.Model):
+    """One computation of a campaign's figures for one municipality: what it was made from.
+
+    The uploads (ids and hashes), the scale version and the code version (FIGURES_VERSION)
+    are kept, so a stored figure can be explained and recomputed identically. The latest
+    run of a campaign × municipality is the one pages read.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="figure_runs")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    computed_at = models.DateTimeField("рассчитано", default=timezone.now)
+    code_version = models.PositiveSmallIntegerField("версия расчёта")
+    scale_version = models.PositiveIntegerField("версия шкалы", null=True, blank=True)
+    sources = models.JSONField("исходные загрузки", default=list)
+    participants = models.PositiveIntegerField("участников", default=0)
+    job = models.ForeignKey(
+        "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FiguresRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "расчёт показателей"
+        verbose_name_plural = "расчёты показателей"
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "municipality", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.municipality} ({self.computed_at:%d.%m.%Y %H:%M})"
+
+
+class CampaignFiguresQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "run__municipality"
+
+
+class CampaignFigures(models.Model):
+    """The stored figures of one campaign for one school, or (no school) its municipality.
+
+    `kind` says which figures: «marks» for `CampaignStats` (every campaign), or
+    «ege:<threshold kind>» for `EgeStats` at that minimum. `data` is
+    `assessments.figures.to_data` of them, read back exactly by `from_data`.
+    """
+
+    run = models.ForeignKey(FiguresRun, on_delete=models.CASCADE, related_name="figures")
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("вид", max_length=32, default="marks")
+    participants = models.PositiveIntegerField("участников", default=0)
+    data = models.JSONField("показатели")
+
+    objects = CampaignFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "показатели кампании"
+        verbose_name_plural = "показатели кампаний"
+        indexes = [models.Index(fields=["run", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.run.campaign}: {self.school or 'муниципалитет'} ({self.kind})"

@@ -146,8 +146,11 @@ def _records(rows: Iterable[tuple[Any, ...]], with_scores: bool) -> list[Record]
     ]
 
 
-def campaign_report(campaign: Campaign, *, user: Any = None) -> CampaignReport:
-    """The figures of a campaign for `user` (None: everything, for management commands).
+def campaign_report(
+    campaign: Campaign, *, user: Any = None, municipality_id: int | None = None
+) -> CampaignReport:
+    """The figures of a campaign for `user` (None: everything, for management commands and
+    the figures job, which passes the one municipality it computes).
 
     Raises ``ValueError`` (a Russian message) when stored results do not fit the campaign —
     e.g. a score array not aligned with the task list.
@@ -156,6 +159,8 @@ def campaign_report(campaign: Campaign, *, user: Any = None) -> CampaignReport:
     results: QuerySet[Result]
     if user is None:
         results = Result.objects.filter(campaign=campaign)
+        if municipality_id is not None:
+            results = results.filter(school__municipality_id=municipality_id)
         visible: set[int] | None = None
     else:
         results = selectors.municipal_results(campaign, user)
@@ -191,10 +196,17 @@ def campaign_report(campaign: Campaign, *, user: Any = None) -> CampaignReport:
     return report
 
 
+def ege_minimums(campaign: Campaign) -> dict[str, Decimal]:
+    """The year's ЕГЭ minimums of the subject that the figures are counted against."""
+    return {
+        threshold.kind: threshold.value
+        for threshold in selectors.ege_thresholds(campaign)
+        if threshold.kind in (ThresholdKind.ATTESTAT, ThresholdKind.UNIVERSITY)
+    }
+
+
 def _add_ege(report: CampaignReport, records: list[Record], visible: set[int] | None) -> None:
-    for threshold in selectors.ege_thresholds(report.campaign):
-        if threshold.kind in (ThresholdKind.ATTESTAT, ThresholdKind.UNIVERSITY):
-            report.thresholds[threshold.kind] = threshold.value
+    report.thresholds = ege_minimums(report.campaign)
     kinds = report.thresholds or {"": Decimal(0)}
     by_school: dict[int, list[Record]] = defaultdict(list)
     for record in records:

@@ -22,3 +22,24 @@ def results_import_task(job_id: int) -> None:
         return upload_import(upload_id=job.params["upload_id"], progress=report)
 
     job_run(job_id, work)
+
+
+@shared_task(name="assessments.figures_compute")
+def figures_compute_task(job_id: int) -> None:
+    """Compute and store a campaign's figures for one municipality (replaces the last run)."""
+    from assessments.models import Campaign
+    from assessments.services.figures import figures_compute
+
+    def work(job: Any, report: Any) -> dict[str, Any]:
+        report(10, "Расчёт показателей…")
+        run = figures_compute(
+            campaign=Campaign.objects.get(pk=job.params["campaign_id"]),
+            municipality_id=job.params["municipality_id"],
+            job=job,
+        )
+        return {
+            "run_id": run.pk,
+            "message": f"Показатели рассчитаны: участников {run.participants}.",
+        }
+
+    job_run(job_id, work)

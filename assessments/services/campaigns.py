@@ -209,7 +209,15 @@ def campaign_scale_set(
     campaign.save(update_fields=["scale", "max_primary"])
     if remark:
         results_remark(campaign=campaign, scale=scale)
+    _refresh_figures(campaign.pk, user)
     return version
+
+
+def _refresh_figures(campaign_id: int, user: Any) -> None:
+    """The stored figures follow the scale: recomputed by a job once this change is saved."""
+    from assessments.services.figures import figures_request
+
+    transaction.on_commit(lambda: figures_request(campaign_id=campaign_id, user=user))
 
 
 def results_remark(*, campaign: Campaign, scale: Scale) -> int:

@@ -45,6 +45,7 @@ from assessments.models import (
     ResultUpload,
 )
 from assessments.parsing import ParsedFile, TaskSpec
+from assessments.services.figures import figures_request
 from assessments.services.import_plan import (
     AGGREGATE_FORMATS,
     AGGREGATE_KIND,
@@ -149,6 +150,10 @@ class ResultsFlow(ImportFlow):
         progress(45, "Запись результатов…")
         counts = _commit(plan, upload, import_options, progress)
         counts["message"] = f"Результаты загружены. {counts['message']}"
+        campaign_id = counts.get("campaign_id")
+        if campaign_id is not None:  # the stored figures follow every import (a separate job)
+            user = upload.uploaded_by
+            transaction.on_commit(lambda: figures_request(campaign_id=campaign_id, user=user))
         return counts
 
 

@@ -1,0 +1,86 @@
+"""Stored figures: the figures of `assessments.indicators` as JSON and back, exactly.
+
+A campaign's figures are computed once, by a job, and stored (`CampaignFigures`); pages,
+exports and rules read them back. The round trip must give the very same objects (equal
+dataclasses, the same Decimals), so that a stored figure and a freshly computed one can
+be compared, and a figure explained and recomputed identically. The encoding follows the
+dataclasses' own type hints: Decimals as strings (never floats), int keys as strings,
+tuples as lists, enums by value. Plain Python, no Django.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar, get_args, get_origin
+
+# Bumped when a computation changes, so stored figures say which code made them.
+FIGURES_VERSION = 1
+
+T = TypeVar("T")
+
+
+def to_data(value: Any) -> Any:
+    """A figure (a dataclass of the indicators, or any part of one) as JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): to_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_data(item) for item in value]
+    return value
+
+
+def from_data(kind: type[T], data: Any) -> T:
+    """The figure of type `kind` that `to_data` made `data` from."""
+    return typing.cast(T, _decode(kind, data))
+
+
+@cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
+def _decode(kind: Any, data: Any) -> Any:
+    origin = get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [option for option in get_args(kind) if option is not type(None)]
+        if data is None:
+            return None
+        if len(options) != 1:
+            raise TypeError(f"cannot decode a union of {options}")
+        return _decode(options[0], data)
+    if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)  # type: ignore[arg-type]
+        build: Any = kind
+        return build(**{name: _decode(hints[name], item) for name, item in data.items()})
+    if origin is dict:
+        key_kind, value_kind = get_args(kind)
+        return {_decode(key_kind, key): _decode(value_kind, item) for key, item in data.items()}
+    if origin is tuple:
+        args = get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], item) for item in data)
+        return tuple(_decode(arg, item) for arg, item in zip(args, data, strict=True))
+    if origin is list:
+        (item_kind,) = get_args(kind)
+        return [_decode(item_kind, item) for item in data]
+    if kind is Any or data is None:
+        return data
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(data)
+    if kind is Decimal:
+        return Decimal(data)
+    if kind is bool:
+        return bool(data)
+    if kind in (int, float, str):
+        return kind(data)
+    raise TypeError(f"cannot decode {kind!r}")
