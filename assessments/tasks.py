@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from msoko.jobs import job_run
+from msoko.jobs import JobError, job_run
 
 
 @shared_task(name="assessments.results_import")
@@ -32,11 +32,14 @@ def figures_compute_task(job_id: int) -> None:
 
     def work(job: Any, report: Any) -> dict[str, Any]:
         report(10, "Расчёт показателей…")
-        run = figures_compute(
-            campaign=Campaign.objects.get(pk=job.params["campaign_id"]),
-            municipality_id=job.params["municipality_id"],
-            job=job,
-        )
+        try:
+            run = figures_compute(
+                campaign=Campaign.objects.get(pk=job.params["campaign_id"]),
+                municipality_id=job.params["municipality_id"],
+                job=job,
+            )
+        except ValueError as exc:  # stored results that do not fit the campaign
+            raise JobError(f"показатели не рассчитаны: {exc}") from exc
         return {
             "run_id": run.pk,
             "message": f"Показатели рассчитаны: участников {run.participants}.",

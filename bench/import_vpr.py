@@ -160,6 +160,7 @@ def django_setup(media: str) -> None:
     os.environ["MEDIA_ROOT"] = media
     os.environ["DATA_DIR"] = media
     os.environ.pop("REDIS_URL", None)  # run the task body in process: we time the service
+    os.environ["UPLOAD_CHECK_INLINE_MB"] = "100"  # the dry run is timed here, not in a job
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -232,9 +233,15 @@ def phase_import(upload_id: int, media: str) -> dict[str, Any]:
     django_setup(media)
     from django.db import connection
 
+    from assessments.services.figures import figures_compute
     from assessments.services.imports import upload_import
-    from assessments.stats import campaign_report
+    from assessments.stored import stored_report
+    from msoko.celery import app
 
+    # The figures job that the import queues is timed on its own below: here its message
+    # goes to an in-memory queue that no worker reads.
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
     connection.ensure_connection()
     baseline = peak_mb()
     started = time.perf_counter()
@@ -243,8 +250,11 @@ def phase_import(upload_id: int, media: str) -> dict[str, Any]:
     from assessments.models import Campaign
 
     campaign = Campaign.objects.select_related("procedure").get(pk=outcome["campaign_id"])
-    # The figures exactly as the results page computes them (assessments/stats.py).
-    report = campaign_report(campaign)
+    # The figures job's work (assessments/services/figures.py), then the page's read of them.
+    municipality_id = campaign.results.values_list("school__municipality_id", flat=True)[0]
+    figures_compute(campaign=campaign, municipality_id=municipality_id)
+    report = stored_report(campaign, municipality_id=municipality_id)
+    assert report is not None
     finished = time.perf_counter()
     return {
         "created": outcome["created"],
@@ -310,14 +320,15 @@ def main() -> None:
         finally:
             if not args.keep_db:
                 recreate_database(drop_only=True)
-    ratio = full["seconds"] / bare["seconds"]
+    # The figures are a separate job (issue 8): the ratio is the import's alone.
+    ratio = full["import_seconds"] / bare["seconds"]
     print(f"Чтение python-calamine (без проверок):   {bare['seconds']:.2f} с")
-    print(
-        f"Полный импорт в PostgreSQL:              {full['seconds']:.2f} с "
-        f"(загрузка {full['import_seconds']:.2f} с + показатели {full['figures_seconds']:.2f} с)"
-    )
+    print(f"Импорт в PostgreSQL:                     {full['import_seconds']:.2f} с")
+    print(f"Задача расчёта показателей (отдельно):   {full['figures_seconds']:.2f} с")
     print(f"Отношение импорт / calamine:             {ratio:.2f} (цель ≤ 3)")
-    print(f"Строк в секунду:                         {full['created'] / full['seconds']:,.0f}")
+    print(
+        f"Строк в секунду:                         {full['created'] / full['import_seconds']:,.0f}"
+    )
     print(
         f"Пиковая память процесса импорта (RSS):   {full['peak_mb']:.0f} МБ "
         f"(после запуска Django {full['baseline_mb']:.0f} МБ; цель ≤ 600 МБ)"

@@ -13,7 +13,7 @@ from assessments.models import Result
 from assessments.tables import FigureColumn
 from msoko import formatting
 from msoko.tables import DecimalColumn
-from tests.assessments.matrix_campaigns import SCALE, make_campaign
+from tests.assessments.matrix_campaigns import SCALE, compute_figures, make_campaign
 
 NNBSP = "\u202f"
 
@@ -119,6 +119,7 @@ def test_same_figure_on_the_card_and_in_the_table_beside_it(
         )
         for i, scores in enumerate([passing] * 9 + [failing] * 71)
     )
+    compute_figures(campaign)
     response = client_for(specialist).get(campaign.get_absolute_url())
     page = response.content.decode()
     card = re.search(r"Успеваемость</div><div[^>]*>([^<]*)</div>", page)

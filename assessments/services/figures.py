@@ -3,8 +3,8 @@
 `figures_compute` reads a campaign's results for one municipality, computes every figure
 with `assessments.indicators` (through `stats.campaign_report`), and stores them as one
 `FiguresRun` with a `CampaignFigures` row per school and one for the municipality, with
-what they were made from. It runs after each import, and on demand for a year
-(`manage.py compute_indicators --year Y`). `stored_report` reads them back.
+what they were made from. It runs after each import and scale change, and on demand for a
+year (`manage.py compute_indicators --year Y`). `assessments.stored` reads them back.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from django.db import transaction
 
 from assessments import stats
 from assessments.choices import UploadStatus
-from assessments.figures import FIGURES_VERSION, from_data, to_data
-from assessments.indicators import CampaignStats, EgeStats
+from assessments.figures import FIGURES_VERSION, to_data
 from assessments.models import Campaign, CampaignFigures, FiguresRun, Result, ResultUpload
 from msoko.jobs import job_create, job_enqueue
 from msoko.models import Job, User
-from schools.models import School
 
 MARKS = "marks"
 EGE_PREFIX = "ege:"
@@ -110,70 +108,3 @@ def figures_request(*, campaign_id: int, user: User | None = None) -> list[Job]:
         job_enqueue(job, figures_compute_task)
         jobs.append(job)
     return jobs
-
-
-# --- reading them back -----------------------------------------------------------------
-
-
-def stored_run(campaign: Campaign, municipality_id: int) -> FiguresRun | None:
-    return (
-        FiguresRun.objects.filter(campaign=campaign, municipality_id=municipality_id)
-        .order_by("-computed_at", "-pk")
-        .first()
-    )
-
-
-def stored_report(
-    campaign: Campaign, *, municipality_id: int, visible: set[int] | None = None
-) -> stats.CampaignReport | None:
-    """The campaign's report as the figures job stored it (None: never computed).
-
-    `visible` limits the schools (a director: his own); the municipality's total is
-    always there. References (region, Russia) are imported rows and read as they are.
-    """
-    run = stored_run(campaign, municipality_id)
-    if run is None:
-        return None
-    rows = list(run.figures.all())
-    schools = {
-        school.pk: school
-        for school in School.objects.filter(
-            pk__in=[row.school_id for row in rows if row.school_id is not None]
-        )
-    }
-    total: CampaignStats | None = None
-    school_marks: list[tuple[School, CampaignStats]] = []
-    ege_total: dict[str, EgeStats] = {}
-    ege_schools: dict[int, dict[str, EgeStats]] = {}
-    for row in rows:
-        if not (row.school_id is None or visible is None or row.school_id in visible):
-            continue
-        if row.kind == MARKS:
-            figures = from_data(CampaignStats, row.data)
-            if row.school_id is None:
-                total = figures
-            else:
-                school_marks.append((schools[row.school_id], figures))
-        elif row.kind.startswith(EGE_PREFIX):
-            kind = row.kind.removeprefix(EGE_PREFIX)
-            ege = from_data(EgeStats, row.data)
-            if row.school_id is None:
-                ege_total[kind] = ege
-            else:
-                ege_schools.setdefault(row.school_id, {})[kind] = ege
-    if total is None:
-        return None
-    report = stats.CampaignReport(
-        campaign=campaign,
-        tasks=list(campaign.tasks.all()),
-        has_marks=stats.campaign_has_marks(campaign),
-        is_ege=campaign.procedure.has_test_score,
-        total=total,
-        schools=sorted(school_marks, key=lambda item: item[0].short_name),
-        ege_total=ege_total,
-        ege_schools=ege_schools,
-        scale=stats.campaign_scale(campaign),
-    )
-    if report.is_ege and not report.has_marks:
-        report.thresholds = stats.ege_minimums(campaign)
-    return report

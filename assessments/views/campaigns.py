@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from assessments import selectors, stats
+from assessments import selectors, stats, stored
 from assessments.choices import ProcedureCode
 from assessments.filtersets import CampaignFilterSet, EgeThresholdFilterSet
 from assessments.forms import (
@@ -34,6 +34,7 @@ from assessments.models import Campaign, EgeThreshold, Procedure, Subject
 from assessments.parsing import ParsedFile
 from assessments.scales import Scale
 from assessments.services import campaigns as services
+from assessments.services.figures import figures_request
 from assessments.tables import CampaignTable, EgeThresholdTable
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import EDITOR_ROLES
@@ -69,6 +70,22 @@ def _campaign(request: AuthedHttpRequest, pk: int) -> Campaign:
     )
 
 
+@require_POST
+@role_required(*EDITOR_ROLES)
+def campaign_compute(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Recompute the campaign's stored figures now (a job per municipality)."""
+    campaign = _campaign(request, pk)
+    jobs = figures_request(campaign_id=campaign.pk, user=request.user)
+    if jobs:
+        messages.success(
+            request,
+            "Расчёт показателей поставлен в очередь; страница покажет их, когда он завершится.",
+        )
+    else:
+        messages.info(request, "Результатов кампании пока нет: рассчитывать нечего.")
+    return redirect(campaign.get_absolute_url())
+
+
 @role_required()
 def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The results page: figures per school and for the municipality, tasks, journal,
@@ -77,10 +94,13 @@ def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     user = request.user
     context: dict[str, Any] = {"campaign": campaign, "title": str(campaign), "tabs": TABS}
-    try:
+    view = stored.report_for(campaign, user, request.GET.get("municipality"))
+    context.update(stored=view, can_edit=user.can_edit, scale=stats.campaign_scale(campaign))
+    report = view.report
+    if report is None and not view.has_results:
+        # No results yet: nothing to read, the figures of an empty campaign are empty.
         report = stats.campaign_report(campaign, user=user)
-    except ValueError as exc:
-        context["error"] = str(exc)
+    if report is None:
         return render(request, "assessments/campaign_detail.html", context)
     tracker = stats.tracker(report, user)
     if request.GET.get("export") == "xlsx":
@@ -389,6 +409,7 @@ urlpatterns: list[URLPattern] = [
     path("", CampaignListView.as_view(), name="campaign_list"),
     path("new/", campaign_create, name="campaign_create"),
     path("<int:pk>/", campaign_detail, name="campaign_detail"),
+    path("<int:pk>/compute/", campaign_compute, name="campaign_compute"),
     path("<int:pk>/edit/", campaign_update, name="campaign_update"),
     path("<int:pk>/scale/", campaign_scale, name="campaign_scale"),
     path("<int:pk>/lock/", campaign_lock, name="campaign_lock"),

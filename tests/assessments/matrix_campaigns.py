@@ -26,6 +26,9 @@ CASES: dict[str, Case] = {
     "assessments:campaign_detail": Case(
         everyone(200), args=lambda w: [w["campaign"].pk], scoped=False
     ),
+    "assessments:campaign_compute": Case(
+        editors_only(302), args=lambda w: [w["campaign"].pk], method="post", scoped=False
+    ),
     "assessments:campaign_update": Case(
         editors_only(), args=lambda w: [w["campaign"].pk], scoped=False
     ),
@@ -139,11 +142,21 @@ def add_pupils(
 
 
 def hand_campaign(school_a: Any, school_b: Any) -> Campaign:
-    """The campaign whose figures are computed by hand in test_results_page.py."""
+    """The campaign whose figures are computed by hand in test_results_page.py, with its
+    figures stored as the job after an import would store them."""
     campaign = make_campaign()
     add_pupils(campaign, school_a, PUPILS_A, absent=1)
     add_pupils(campaign, school_b, PUPILS_B)
+    compute_figures(campaign)
     return campaign
+
+
+def compute_figures(campaign: Campaign) -> None:
+    """Store the campaign's figures for every municipality with results (the figures job)."""
+    from assessments.services.figures import figures_compute, figures_municipalities
+
+    for municipality_id in figures_municipalities(campaign):
+        figures_compute(campaign=campaign, municipality_id=municipality_id)
 
 
 def build_world(world: dict[str, Any]) -> None:
@@ -155,6 +168,7 @@ def build_world(world: dict[str, Any]) -> None:
     if "campaign" in world:
         add_pupils(world["campaign"], world["school_a"], PUPILS_A)
         add_pupils(world["campaign"], world["school_b"], PUPILS_B)
+        compute_figures(world["campaign"])
         return
     world["campaign"] = hand_campaign(world["school_a"], world["school_b"])
     world["threshold"] = EgeThreshold.objects.order_by("pk").first()

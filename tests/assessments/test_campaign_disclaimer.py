@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assessments.models import Result
-from tests.assessments.matrix_campaigns import hand_campaign, make_campaign
+from tests.assessments.matrix_campaigns import compute_figures, hand_campaign, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def test_ege_and_oge_pages_do_not(
             test_score=score if procedure == "ege" else None,
             mark=mark if procedure == "oge" else None,
         )
+    compute_figures(campaign)
     response = client_for(specialist).get(campaign.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from assessments.choices import ReferenceKind, ReferenceLevel
 from assessments.models import ReferenceValue, Result
-from tests.assessments.matrix_campaigns import hand_campaign, make_campaign
+from tests.assessments.matrix_campaigns import compute_figures, hand_campaign, make_campaign
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +230,7 @@ def test_results_page_query_count(
             primary_score=4,
             mark=3,
         )
+    compute_figures(campaign)
     client = client_for(specialist)
     for tab in ("figures", "tasks", "journal", "distribution", "tracker"):
         with django_assert_max_num_queries(14):
@@ -245,6 +246,7 @@ def test_ege_campaign_shows_test_score_figures(school_a, specialist, client_for)
             campaign=campaign, school=school_a, participant_code=f"e{i}", test_score=score
         )
     Result.objects.create(campaign=campaign, school=school_a, participant_code="e9", absent=True)
+    compute_figures(campaign)
     response = client_for(specialist).get(campaign.get_absolute_url())
     assert response.status_code == 200
     assert response.context["is_ege"]

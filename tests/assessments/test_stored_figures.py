@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from assessments.figures import FIGURES_VERSION, from_data, to_data
 from assessments.indicators import CampaignStats, EgeStats
 from assessments.models import CampaignFigures, FiguresRun, Result
-from assessments.services.figures import figures_compute, figures_request, stored_report
+from assessments.services.figures import figures_compute, figures_request
 from assessments.stats import campaign_report
+from assessments.stored import stored_report
 from msoko.models import Job
 from tests.assessments.matrix_campaigns import hand_campaign, make_campaign
 
@@ -93,8 +95,58 @@ def test_ege_figures_are_stored_per_minimum(school_a: Any, municipality: Any) ->
     assert stored.thresholds == {"attestat": Decimal("24.0"), "university": Decimal("36.0")}
 
 
-def test_a_campaign_never_computed_has_no_stored_report(campaign: Any, municipality: Any) -> None:
+def _uncomputed(school_a: Any, school_b: Any) -> Any:
+    from tests.assessments.matrix_campaigns import PUPILS_A, PUPILS_B, add_pupils
+
+    campaign = make_campaign()
+    add_pupils(campaign, school_a, PUPILS_A)
+    add_pupils(campaign, school_b, PUPILS_B)
+    return campaign
+
+
+def test_a_campaign_never_computed_has_no_stored_report(
+    school_a: Any, school_b: Any, municipality: Any
+) -> None:
+    campaign = _uncomputed(school_a, school_b)
     assert stored_report(campaign, municipality_id=municipality.pk) is None
+
+
+def test_the_page_says_when_figures_are_not_computed_and_computes_them(
+    school_a: Any,
+    school_b: Any,
+    specialist: Any,
+    director_a: Any,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    campaign = _uncomputed(school_a, school_b)
+    page = client_for(director_a).get(campaign.get_absolute_url()).content.decode()
+    assert "ещё не рассчитаны" in page and "Рассчитать сейчас" not in page
+    client = client_for(specialist)
+    assert "Рассчитать сейчас" in client.get(campaign.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("assessments:campaign_compute", args=[campaign.pk]))
+    assert response.status_code == 302
+    page = client.get(campaign.get_absolute_url())
+    assert page.context["report"].total.participants == 8
+    assert "Показатели рассчитаны" in page.content.decode()
+
+
+def test_a_deployment_wide_user_chooses_the_municipality(
+    campaign: Any, specialist: Any, client_for: Any
+) -> None:
+    from tests.assessments.matrix_campaigns import PUPILS_B, add_pupils, compute_figures
+    from tests.factories import MunicipalityFactory, SchoolFactory
+
+    other = MunicipalityFactory(name="Второй округ", short_name="Второй", oktmo="87654000")
+    add_pupils(campaign, SchoolFactory(municipality=other), PUPILS_B)
+    compute_figures(campaign)
+    client = client_for(specialist)
+    first = client.get(campaign.get_absolute_url())
+    assert len(first.context["stored"].municipalities) == 2
+    second = client.get(campaign.get_absolute_url(), {"municipality": other.pk})
+    assert second.context["stored"].municipality == other
+    assert second.context["report"].total.participants == 3
 
 
 def test_the_request_queues_one_job_per_municipality(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments import stats
 from assessments.choices import ProcedureCode
 from assessments.models import Campaign
+from assessments.stored import stored_report
 from msoko import formatting
 from msoko.exports import csv_row
 
@@ -82,25 +83,32 @@ class Command(BaseCommand):
         writer = csv.writer(self.stdout, delimiter=options["delimiter"], lineterminator="\n")
         writer.writerow(csv_row(HEADER))
         for campaign in campaigns:
-            try:
-                report = stats.campaign_report(campaign)
-            except ValueError as exc:
-                self.stderr.write(f"{campaign}: показатели не рассчитаны: {exc}")
-                continue
-            head = [
-                campaign.year,
-                campaign.procedure.get_code_display(),
-                campaign.subject.name,
-                campaign.grade,
-            ]
-            ege = report.is_ege and not report.has_marks
-            for school, school_stats in report.schools:
-                row = self._row(report, school_stats, report.ege_schools.get(school.pk), ege)
-                writer.writerow(
-                    csv_row([*head, "ОО", school.login, school.short_name, *_cells(row)])
+            # The stored figures, one report per municipality (compute_indicators fills them).
+            for run in campaign.figure_runs.select_related("municipality").order_by(
+                "municipality__name"
+            ):
+                report = stored_report(campaign, municipality_id=run.municipality_id, run=run)
+                if report is not None:
+                    self._write(writer, campaign, report)
+            if not campaign.figure_runs.exists() and campaign.results.exists():
+                self.stderr.write(
+                    f"{campaign}: показатели не рассчитаны (manage.py compute_indicators "
+                    f"--year {campaign.year})"
                 )
-            row = self._row(report, report.total, report.ege_total, ege)
-            writer.writerow(csv_row([*head, report.total_label, "", "", *_cells(row)]))
+
+    def _write(self, writer: Any, campaign: Campaign, report: stats.CampaignReport) -> None:
+        head = [
+            campaign.year,
+            campaign.procedure.get_code_display(),
+            campaign.subject.name,
+            campaign.grade,
+        ]
+        ege = report.is_ege and not report.has_marks
+        for school, school_stats in report.schools:
+            row = self._row(report, school_stats, report.ege_schools.get(school.pk), ege)
+            writer.writerow(csv_row([*head, "ОО", school.login, school.short_name, *_cells(row)]))
+        row = self._row(report, report.total, report.ege_total, ege)
+        writer.writerow(csv_row([*head, report.total_label, "", "", *_cells(row)]))
 
     @staticmethod
     def _row(

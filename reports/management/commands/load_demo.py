@@ -113,3 +113,19 @@ class Command(BaseCommand):
                 message = module.load_demo(specialist=specialist)
             if message:
                 self.stdout.write(message)
+        self.stdout.write(self._compute_figures())
+
+    @staticmethod
+    def _compute_figures() -> str:
+        """Store the figures of every campaign that has none yet, as the import jobs would."""
+        from assessments.models import Campaign
+        from assessments.services.figures import figures_compute, figures_municipalities
+
+        runs = 0
+        for campaign in Campaign.objects.filter(figure_runs__isnull=True).select_related(
+            "procedure", "subject"
+        ):
+            for municipality_id in figures_municipalities(campaign):
+                figures_compute(campaign=campaign, municipality_id=municipality_id)
+                runs += 1
+        return f"Показатели кампаний: рассчитано {runs}."
