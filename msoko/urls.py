@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("indicators/", reports_views.indicator_catalogue, name="indicator_catalogue"),
     path("healthz", views.healthz, name="healthz"),
     path("schools/", include("schools.urls")),
     path("roadmaps/", include("roadmaps.urls")),

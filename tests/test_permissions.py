@@ -26,6 +26,7 @@ CORE_CASES: dict[str, Case] = {
     "login": Case(everyone(302, anonymous=200, no_role=302)),
     "logout": Case(everyone(405, anonymous=405, no_role=405)),
     "job_detail": Case(everyone(200, director_a=404, director_b=404), args=lambda w: [w["job"].pk]),
+    "indicator_catalogue": Case(everyone(200)),
     "admin:index": Case(everyone(302, admin=200, no_role=302)),
     "healthz": Case(everyone(200, anonymous=200, no_role=200)),
 }
