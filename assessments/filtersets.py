@@ -6,7 +6,7 @@ import django_filters
 
 from assessments.choices import ThresholdKind
 from assessments.models import Campaign, EgeThreshold, MappingProfile, Procedure, Subject
-from schools.filtersets import SearchFilterSet
+from schools.filtersets import SearchFilterSet, YesNoAll
 
 GRADES = [(grade, f"{grade} класс") for grade in range(1, 12)]
 LOCKED = [("true", "закрыт"), ("false", "открыт")]
@@ -23,7 +23,7 @@ class CampaignFilterSet(SearchFilterSet):
         queryset=Subject.objects.all(), label="Предмет", empty_label="Все"
     )
     grade = django_filters.ChoiceFilter(choices=GRADES, label="Класс", empty_label="Все")
-    is_locked = django_filters.BooleanFilter(label="Приём результатов закрыт")
+    is_locked = django_filters.BooleanFilter(label="Приём результатов закрыт", widget=YesNoAll)
 
     class Meta:
         model = Campaign
