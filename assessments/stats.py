@@ -47,6 +47,7 @@ from assessments.tables import (
     TaskTable,
     TrackerTable,
 )
+from msoko.charts import BarChart, mark_distribution
 from msoko.exports import table_rows, xlsx_bytes
 from schools.models import School
 
@@ -247,6 +248,23 @@ def figures_row(stats: CampaignStats) -> dict[str, Any]:
         "informative": str(stats.informative),
         "small_sample": stats.small_sample,
     }
+
+
+def marks_chart(report: CampaignReport, focus: School | None = None) -> BarChart | None:
+    """The mark distribution: a school (the director's, or the one in focus), the
+    municipality, and the region and Russia where their figures were imported."""
+    if not report.has_marks or report.total.with_mark == 0:
+        return None
+    groups: list[tuple[str, dict[int, Decimal | None]]] = []
+    school = focus or (report.schools[0][0] if len(report.schools) == 1 else None)
+    if school is not None and report.school_stats(school.pk) is not None:
+        groups.append((school.short_name, report.school_stats(school.pk).mark_percents))  # type: ignore[union-attr]
+    groups.append((report.total_label, report.total.mark_percents))
+    for level in ("region", "russia"):
+        ref = report.references.get((level, ReferenceKind.MARKS))
+        if ref is not None:
+            groups.append((ref.get_level_display(), {m: ref.percent(str(m)) for m in MARKS}))
+    return mark_distribution(f"Распределение отметок: {report.campaign}", groups)
 
 
 def _reference_marks_row(ref: ReferenceValue) -> dict[str, Any]:

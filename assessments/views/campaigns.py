@@ -124,6 +124,7 @@ def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 "main": stats.figures_table(report),
                 "totals": stats.comparison_table(report),
             }
+            context["marks_chart"] = stats.marks_chart(report, focus)
     elif tab == "tasks":
         tables |= {
             "tasks": stats.task_table(report),
