@@ -136,6 +136,10 @@ def _draw(chart: BarChart) -> str:
         parts.append(
             f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>'
         )
+        if HATCHES[s % len(HATCHES)]:
+            parts.append(
+                f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="url(#{uid}-h{s})"/>'
+            )
         parts.append(f'<text x="{x + 14}" y="{y}" font-size="11">{escape(series.name)}</text>')
         x += 24 + 7 * len(series.name)
     parts.append("</svg>")
