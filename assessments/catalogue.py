@@ -181,74 +181,75 @@ def _marks(procedure: str) -> None:
 for _procedure in _MARK_PROCEDURES:
     _marks(_procedure)
 
-register(
-    Indicator(
-        code="ege.mean_test",
-        any_minimum=True,
-        name="ЕГЭ: средний тестовый балл",
-        unit="балл",
-        direction="1.1",
-        higher_is_better=True,
-        formula="Сумма тестовых баллов, делённая на число участников с тестовым баллом.",
-        procedures=("ege",),
-        figures=EGE_ATTESTAT,
-        compute=lambda e: e.mean_score,
-    )
-)
-register(
-    Indicator(
-        code="ege.below_min",
-        name="ЕГЭ: ниже минимального балла для аттестата",
-        unit="%",
-        direction="1.2",
-        higher_is_better=False,
-        formula="Участники с тестовым баллом ниже минимума для аттестата, делённые на "
+# ЕГЭ: key, name, unit, direction, better, formula, the minimum it is counted against (None:
+# any, it does not depend on the minimum), computation.
+_EGE: tuple[tuple[str, str, str, str, bool, str, str | None, Callable[[EgeStats], Any]], ...] = (
+    (
+        "mean_test",
+        "ЕГЭ: средний тестовый балл",
+        "балл",
+        "1.1",
+        True,
+        "Сумма тестовых баллов, делённая на число участников с тестовым баллом.",
+        None,
+        lambda e: e.mean_score,
+    ),
+    (
+        "below_min",
+        "ЕГЭ: ниже минимального балла для аттестата",
+        "%",
+        "1.2",
+        False,
+        "Участники с тестовым баллом ниже минимума для аттестата, делённые на "
         "участников с тестовым баллом, × 100.",
-        procedures=("ege",),
-        figures=EGE_ATTESTAT,
-        compute=lambda e: e.below_minimum_percent,
-    )
-)
-register(
-    Indicator(
-        code="ege.below_university",
-        name="ЕГЭ: ниже минимального балла для поступления в вуз",
-        unit="%",
-        direction="1.1",
-        higher_is_better=False,
-        formula="Участники с тестовым баллом ниже минимума Рособрнадзора для вуза, делённые "
+        EGE_ATTESTAT,
+        lambda e: e.below_minimum_percent,
+    ),
+    (
+        "below_university",
+        "ЕГЭ: ниже минимального балла для поступления в вуз",
+        "%",
+        "1.1",
+        False,
+        "Участники с тестовым баллом ниже минимума Рособрнадзора для вуза, делённые "
         "на участников с тестовым баллом, × 100.",
-        procedures=("ege",),
-        figures=EGE_UNIVERSITY,
-        compute=lambda e: e.below_minimum_percent,
-    )
-)
-register(
-    Indicator(
-        code="ege.high_band",
-        any_minimum=True,
-        name="ЕГЭ: 81–100 баллов",
-        unit="%",
-        direction="1.3",
-        higher_is_better=True,
-        formula="Участники с тестовым баллом от 81 до 100 (обе границы включены), делённые "
+        EGE_UNIVERSITY,
+        lambda e: e.below_minimum_percent,
+    ),
+    (
+        "high_band",
+        "ЕГЭ: 81–100 баллов",
+        "%",
+        "1.3",
+        True,
+        "Участники с тестовым баллом от 81 до 100 (обе границы включены), делённые "
         "на участников с тестовым баллом, × 100.",
-        procedures=("ege",),
-        figures=EGE_ATTESTAT,
-        compute=lambda e: e.in_high_band_percent,
-    )
+        None,
+        lambda e: e.in_high_band_percent,
+    ),
+    (
+        "hundred",
+        "ЕГЭ: стобалльники",
+        "чел.",
+        "1.3",
+        True,
+        "Число участников со 100 тестовыми баллами.",
+        None,
+        lambda e: e.hundred,
+    ),
 )
-register(
-    Indicator(
-        code="ege.hundred",
-        any_minimum=True,
-        name="ЕГЭ: стобалльники",
-        unit="чел.",
-        direction="1.3",
-        higher_is_better=True,
-        formula="Число участников со 100 тестовыми баллами.",
-        procedures=("ege",),
-        figures=EGE_ATTESTAT,
-        compute=lambda e: e.hundred,
+for _key, _name, _unit, _direction, _better, _formula, _minimum, _compute in _EGE:
+    register(
+        Indicator(
+            code=f"ege.{_key}",
+            name=_name,
+            unit=_unit,
+            direction=_direction,
+            higher_is_better=_better,
+            formula=_formula,
+            procedures=("ege",),
+            figures=_minimum or EGE_ATTESTAT,
+            any_minimum=_minimum is None,
+            compute=_compute,
+        )
     )
-)

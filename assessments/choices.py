@@ -59,6 +59,15 @@ class ReferenceKind(models.TextChoices):
     JOURNAL = "journal", "Сравнение с отметками по журналу"
 
 
+def procedure_code(value: str) -> str:
+    """The code of a procedure named by its code or its name («vpr», «ВПР»); ValueError else."""
+    wanted = value.strip().lower()
+    for choice in ProcedureCode:
+        if wanted in (choice.value, str(choice.label).lower()):
+            return choice.value
+    raise ValueError(f"Неизвестная процедура «{value}».")
+
+
 class CampaignAction(models.TextChoices):
     LOCK = "lock", "Приём результатов закрыт"
     UNLOCK = "unlock", "Приём результатов открыт"

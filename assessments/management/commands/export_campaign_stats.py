@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments import stats
-from assessments.choices import ProcedureCode
+from assessments.choices import procedure_code
 from assessments.models import Campaign
 from assessments.stored import stored_report
 from msoko import formatting
@@ -44,11 +44,10 @@ HEADER = (
 
 
 def _procedure_code(value: str) -> str:
-    wanted = value.strip().lower()
-    for choice in ProcedureCode:
-        if wanted in (choice.value, str(choice.label).lower()):
-            return choice.value
-    raise CommandError(f"Неизвестная процедура «{value}».")
+    try:
+        return procedure_code(value)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _cells(row: dict[str, Any]) -> list[Any]:

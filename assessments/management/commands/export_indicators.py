@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments import catalogue
-from assessments.choices import ProcedureCode
+from assessments.choices import procedure_code
 from assessments.figures import from_data
 from assessments.indicators import CampaignStats, EgeStats
 from assessments.models import Campaign, CampaignFigures, FiguresRun
@@ -54,10 +54,11 @@ class Command(BaseCommand):
             except KeyError as exc:
                 raise CommandError(exc.args[0]) from exc
         procedure = options.get("procedure")
-        if procedure and procedure not in ProcedureCode.values:
-            raise CommandError(
-                f"Неизвестная процедура «{procedure}»; есть: {', '.join(ProcedureCode.values)}."
-            )
+        if procedure:
+            try:
+                procedure = procedure_code(procedure)  # a code or a name: «vpr», «ВПР»
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         runs = FiguresRun.objects.select_related(
             "campaign__procedure", "campaign__subject"
         ).order_by("campaign__year", "campaign__procedure__order", "campaign__subject__order")
