@@ -268,13 +268,16 @@ def upload_commit(
     try:
         if hashlib.sha256(data).hexdigest() != upload.sha256:
             raise JobError("исходный файл изменён после проверки; загрузите его заново")
-        result = flow.commit(upload, data, report, options)
+        # The data and the «imported» mark are one transaction: a worker that dies between
+        # them cannot leave the data in and the upload waiting to be confirmed again.
+        with transaction.atomic():
+            result = flow.commit(upload, data, report, options)
+            flow.model._default_manager.filter(pk=upload.pk).update(
+                status=UploadStatus.IMPORTED, imported_at=timezone.now()
+            )
     except JobError as exc:
         upload_mark_failed(flow, upload, exc.messages)
         raise
-    flow.model._default_manager.filter(pk=upload.pk).update(
-        status=UploadStatus.IMPORTED, imported_at=timezone.now()
-    )
     report(100, "Готово.")
     return result
 

@@ -32,10 +32,9 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from assessments import parsing
-from assessments.choices import OlympiadStatus, UploadStatus
+from assessments.choices import OlympiadStatus
 from assessments.models import (
     Campaign,
     CampaignTask,
@@ -305,11 +304,9 @@ def _commit(
         created, deleted = _store_olympiad(plan, upload)
         counts |= {"created": created, "replaced": deleted}
         message = f"Загружено результатов олимпиады: {created}."
-    upload.status = UploadStatus.IMPORTED
-    upload.imported_at = timezone.now()
-    upload.campaign = campaign
+    upload.campaign = campaign  # the «imported» mark is set with it by msoko.uploads
     upload.report = {**plan.report(options), "imported": counts}
-    upload.save(update_fields=["status", "imported_at", "campaign", "report"])
+    upload.save(update_fields=["campaign", "report"])
     counts["message"] = message
     counts["upload_id"] = upload.pk
     counts["campaign_id"] = campaign.pk if campaign is not None else None
