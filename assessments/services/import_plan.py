@@ -52,8 +52,6 @@ STATUS_CODES = {label: code for code, label in OlympiadStatus.choices}
 PROCEDURE_CODES = {label.upper(): code for code, label in ProcedureCode.choices}
 DEFAULT_GRADE = {"oge": 9, "gve9": 9, "ege": 11, "gve11": 11}
 
-# The report shows this many problems; the count of the rest is given.
-REPORTED_PROBLEMS = 500
 EPS = 1e-9
 _DIGITS = re.compile(r"\d+")
 _VARIANT_RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
@@ -201,7 +199,7 @@ class ImportPlan:
             },
             # Set when the file replaces results with fewer rows: confirming needs a tick.
             "replacement": self.replacement,
-            **problems_report(sorted(self.problems, key=_problem_order), limit=REPORTED_PROBLEMS),
+            **problems_report(sorted(self.problems, key=_problem_order)),
             "options": options.to_dict(),
         }
         if self.campaign is not None:
