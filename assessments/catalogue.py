@@ -9,7 +9,7 @@ computation: a registered function of the stored figures of one school or munici
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,8 +21,9 @@ COLLECTED = "collected"  # from schools (data collection, a later issue)
 SOURCE_LABELS = {COMPUTED: "рассчитывается по результатам", COLLECTED: "собирается от ОО"}
 
 # What a computation reads: the figures of a campaign («marks»), or its ЕГЭ figures at the
-# minimum for the attestat or for university.
+# minimum for the attestat or for university; «year»: a whole year's computation stores it.
 MARKS = "marks"
+YEAR = "year"
 EGE_ATTESTAT = "ege:attestat"
 EGE_UNIVERSITY = "ege:university"
 
@@ -44,11 +45,14 @@ class Indicator:
     # An ЕГЭ figure that does not depend on the minimum may be read from any ЕГЭ row (the
     # year's minimums may not be set).
     any_minimum: bool = False
+    # The value from the imported reference forms of the region or Russia: a function of
+    # their percents by form («marks»: "2".."5", «journal»: "lowered"…); None: not there.
+    from_reference: Callable[[Mapping[str, Mapping[str, Any]]], Decimal | None] | None = None
 
     @property
     def places(self) -> int:
         """Decimal places it is shown with: percents and scores to tenths, marks to hundredths."""
-        return {"%": 1, "балл": 1, "отметка": 2}.get(self.unit, 0)
+        return {"%": 1, "балл": 1, "отметка": 2, "на 100": 1}.get(self.unit, 0)
 
     @property
     def procedure(self) -> str:
@@ -57,6 +61,22 @@ class Indicator:
     def value(self, figures: CampaignStats | EgeStats) -> Decimal | int | None:
         """The indicator's value from one set of stored figures (None: not defined there)."""
         return None if self.compute is None else self.compute(figures)
+
+    def reference_value(self, percents: Mapping[str, Mapping[str, Any]]) -> Decimal | None:
+        """The value at the region's or Russia's level from their imported forms."""
+        return None if self.from_reference is None else self.from_reference(percents)
+
+
+def _ref_sum(form: str, *keys: str) -> Callable[[Mapping[str, Mapping[str, Any]]], Decimal | None]:
+    """The sum of the reference form's percents at `keys` (None when one is missing)."""
+
+    def compute(percents: Mapping[str, Mapping[str, Any]]) -> Decimal | None:
+        values = [percents.get(form, {}).get(key) for key in keys]
+        if any(value is None for value in values):
+            return None
+        return sum((Decimal(str(value)) for value in values), Decimal(0))
+
+    return compute
 
 
 CATALOGUE: dict[str, Indicator] = {}
@@ -163,6 +183,13 @@ def _marks(procedure: str) -> None:
                 lambda s: s.journal.raised_percent,
             ),
         ]
+    references = {
+        "fail_share": _ref_sum("marks", "2"),
+        "pass_rate": _ref_sum("marks", "3", "4", "5"),
+        "quality": _ref_sum("marks", "4", "5"),
+        "journal_lowered": _ref_sum("journal", "lowered"),
+        "journal_raised": _ref_sum("journal", "raised"),
+    }
     for key, name, unit, better, formula, compute in rows:
         register(
             Indicator(
@@ -174,6 +201,7 @@ def _marks(procedure: str) -> None:
                 formula=formula,
                 procedures=(procedure,),
                 compute=compute,
+                from_reference=references.get(key),
             )
         )
 
@@ -251,5 +279,101 @@ for _key, _name, _unit, _direction, _better, _formula, _minimum, _compute in _EG
             figures=_minimum or EGE_ATTESTAT,
             any_minimum=_minimum is None,
             compute=_compute,
+        )
+    )
+
+
+# --- indicators of a whole year, stored by their year computations ----------------------
+# (assessments.services.olympiads: ВсОШ; assessments.services.graduates: ЕГЭ per graduate)
+
+_YEAR: tuple[tuple[str, str, str, str, bool | None, str], ...] = (
+    (
+        "vsosh.participants",
+        "ВсОШ: участников",
+        "чел.",
+        "1.3",
+        True,
+        "Число участий в этапе олимпиады (участник одного предмета считается один раз в предмете).",
+    ),
+    (
+        "vsosh.participants_per_100",
+        "ВсОШ: участников на 100 обучающихся",
+        "на 100",
+        "1.3",
+        True,
+        "Участия в этапе, делённые на число обучающихся по социальному паспорту года, × 100.",
+    ),
+    (
+        "vsosh.winners_per_100",
+        "ВсОШ: победителей на 100 обучающихся",
+        "на 100",
+        "1.3",
+        True,
+        "Дипломы победителя этапа, делённые на число обучающихся по социальному паспорту "
+        "года, × 100.",
+    ),
+    (
+        "vsosh.prizewinners_per_100",
+        "ВсОШ: призёров на 100 обучающихся",
+        "на 100",
+        "1.3",
+        True,
+        "Дипломы призёра этапа, делённые на число обучающихся по социальному паспорту года, × 100.",
+    ),
+    (
+        "ege.graduates",
+        "ЕГЭ: выпускников, сдававших ЕГЭ",
+        "чел.",
+        "1.1",
+        None,
+        "Число разных кодов участников ЕГЭ года в ОО (по всем предметам).",
+    ),
+    (
+        "ege.graduates_220",
+        "ЕГЭ: выпускники с 220 и более баллами по трём предметам",
+        "%",
+        "1.3",
+        True,
+        "Выпускники, у которых сумма трёх лучших тестовых баллов не меньше 220, делённые "
+        "на выпускников, сдававших ЕГЭ, × 100.",
+    ),
+    (
+        "ege.above_min_3",
+        "ЕГЭ: выпускники выше минимума для вуза по трём и более предметам",
+        "%",
+        "1.1",
+        True,
+        "Выпускники, набравшие не ниже минимального балла для поступления в вуз по трём и "
+        "более предметам, делённые на выпускников, сдававших ЕГЭ, × 100.",
+    ),
+    (
+        "ege.medalists",
+        "Медалисты",
+        "чел.",
+        "1.3",
+        None,
+        "Число выпускников с медалью «За особые успехи в учении» по списку года.",
+    ),
+    (
+        "ege.medalists_unconfirmed",
+        "Медалисты, не подтвердившие медаль на ЕГЭ",
+        "%",
+        "objectivity",
+        False,
+        "Медалисты, чьи результаты ЕГЭ не отвечают правилам подтверждения медали, делённые "
+        "на медалистов, × 100.",
+    ),
+)
+for _code, _name, _unit, _direction, _year_better, _formula in _YEAR:
+    register(
+        Indicator(
+            code=_code,
+            name=_name,
+            unit=_unit,
+            direction=_direction,
+            higher_is_better=_year_better,
+            formula=_formula,
+            procedures=(_code.split(".", 1)[0],),
+            figures=YEAR,
         )
     )

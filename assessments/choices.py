@@ -47,6 +47,13 @@ class OlympiadStatus(models.TextChoices):
     PARTICIPANT = "participant", "участник"
 
 
+class MedalKind(models.TextChoices):
+    """Medals «За особые успехи в учении» (приказ Минпросвещения № 115 as amended)."""
+
+    FIRST = "first", "I степени"
+    SECOND = "second", "II степени"
+
+
 class ReferenceLevel(models.TextChoices):
     RUSSIA = "russia", "Россия"
     REGION = "region", "Регион"

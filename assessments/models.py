@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from assessments.choices import (
     CampaignAction,
+    MedalKind,
     OlympiadStage,
     OlympiadStatus,
     ProcedureCode,
@@ -485,7 +486,12 @@ class FiguresRun(models.Model):
     run of a campaign × municipality is the one pages read.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="figure_runs")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="figure_runs"
+    )
+    # A run of a campaign, or of a whole procedure's year (ВсОШ, ЕГЭ per graduate: no campaign).
+    year = models.PositiveSmallIntegerField("год")
+    procedure = models.CharField("процедура", max_length=16, choices=ProcedureCode.choices)
     municipality = models.ForeignKey(
         "schools.Municipality", on_delete=models.CASCADE, related_name="+"
     )
@@ -504,10 +510,14 @@ class FiguresRun(models.Model):
         verbose_name = "расчёт показателей"
         verbose_name_plural = "расчёты показателей"
         ordering = ["-computed_at", "-pk"]
-        indexes = [models.Index(fields=["campaign", "municipality", "-computed_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "municipality", "-computed_at"]),
+            models.Index(fields=["procedure", "year", "municipality"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.campaign} — {self.municipality} ({self.computed_at:%d.%m.%Y %H:%M})"
+        what = self.campaign or f"{self.get_procedure_display()} {self.year}"
+        return f"{what} — {self.municipality} ({self.computed_at:%d.%m.%Y %H:%M})"
 
 
 class CampaignFiguresQuerySet(ScopedQuerySet):
@@ -540,3 +550,161 @@ class CampaignFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run.campaign}: {self.school or 'муниципалитет'} ({self.kind})"
+
+
+class IndicatorValueQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "municipality"
+
+    def for_user(self, user: Any) -> IndicatorValueQuerySet:
+        """A user's schools' values and, for everyone who sees a municipality, its totals.
+
+        A director sees his school's rows and the municipal, regional and Russian ones
+        (school null); nobody sees another school's rows without access to that school.
+        """
+        if not is_signed_in(user):
+            return self.none()
+        if user.sees_all_schools:
+            return self.in_municipality(user.municipality_id) if user.municipality_id else self
+        if user.role != Role.DIRECTOR or not user.school_id:
+            return self.none()
+        return self.filter(
+            models.Q(school_id__in=user.visible_school_ids())
+            | models.Q(school__isnull=True, municipality_id=user.school.municipality_id)
+        )
+
+
+class IndicatorValue(models.Model):
+    """One indicator of the catalogue for one school, the municipality, the region or Russia.
+
+    The flat store of the stored figures: each figures run writes a row per indicator
+    (`assessments.catalogue` code) and level, so dynamics over years, rankings, dashboards,
+    exports and (later) identification rules read plain indexed rows, never the figures'
+    JSON and never raw results. Written only by `assessments.services.figures`.
+    """
+
+    run = models.ForeignKey(FiguresRun, on_delete=models.CASCADE, related_name="values")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField("уровень", max_length=16, choices=ReferenceLevel.choices)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("год")
+    procedure = models.CharField("процедура", max_length=16, choices=ProcedureCode.choices)
+    subject = models.ForeignKey(
+        Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
+    # A further cut where the indicator has one (ВсОШ: the stage); empty otherwise.
+    part = models.CharField("разрез", max_length=16, blank=True, default="")
+    code = models.CharField("показатель", max_length=64)
+    value = models.DecimalField("значение", max_digits=14, decimal_places=4, null=True)
+    n = models.PositiveIntegerField("n (участников)", default=0)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "значение показателя"
+        verbose_name_plural = "значения показателей"
+        indexes = [
+            models.Index(fields=["municipality", "code", "year"]),
+            models.Index(fields=["school", "code", "year"]),
+            models.Index(fields=["campaign", "code"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.year}: {self.value}"
+
+
+class MedalistQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "school__municipality"
+
+
+class Medalist(models.Model):
+    """A graduate awarded a medal «За особые успехи в учении», by participant code (no names).
+
+    Entered by a specialist or imported (`MedalistUpload`); the ЕГЭ results of the same
+    participant code and year confirm the medal or not, by the rules of `MedalRule`.
+    """
+
+    year = models.PositiveSmallIntegerField("год выпуска")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="medalists")
+    participant_code = models.CharField("код участника", max_length=32)
+    medal = models.CharField("медаль", max_length=16, choices=MedalKind.choices)
+    upload = models.ForeignKey(
+        "MedalistUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("внесён", auto_now_add=True)
+
+    objects = MedalistQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "медалист"
+        verbose_name_plural = "медалисты"
+        ordering = ["year", "school__short_name", "participant_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "school", "participant_code"], name="medalist_unique_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_code} ({self.get_medal_display()}, {self.year})"
+
+
+class MedalRule(models.Model):
+    """One condition a medal's ЕГЭ must meet: data, not code, as the rules change by year.
+
+    Conditions of one `group` are alternatives (математика: профиль ≥ 70 or база «5»);
+    every group of the medal and year must hold for the medal to be confirmed. A year
+    without rules of its own uses the latest earlier year's.
+    """
+
+    year = models.PositiveSmallIntegerField("с года")
+    medal = models.CharField("медаль", max_length=16, choices=MedalKind.choices)
+    group = models.PositiveSmallIntegerField("группа условий", default=1)
+    subject = models.ForeignKey(Subject, verbose_name="предмет ЕГЭ", on_delete=models.PROTECT)
+    min_test_score = models.PositiveSmallIntegerField(
+        "тестовый балл не ниже", null=True, blank=True
+    )
+    min_mark = models.PositiveSmallIntegerField(
+        "отметка не ниже", null=True, blank=True, validators=MARK_VALIDATORS
+    )
+    note = models.CharField("основание", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "правило подтверждения медали"
+        verbose_name_plural = "правила подтверждения медалей"
+        ordering = ["-year", "medal", "group", "subject__order"]
+
+    def __str__(self) -> str:
+        need = f"≥ {self.min_test_score} баллов" if self.min_test_score else f"≥ «{self.min_mark}»"
+        return f"{self.get_medal_display()} с {self.year}: {self.subject} {need}"
+
+
+class MedalistUploadQuerySet(ScopedQuerySet):
+    school_lookup = "municipality__schools"
+    municipality_lookup = "municipality"
+
+    def for_user(self, user: Any) -> MedalistUploadQuerySet:
+        if is_signed_in(user) and user.can_edit:
+            return super().for_user(user)
+        return self.none()
+
+
+class MedalistUpload(UploadedFile):
+    """An uploaded list of medalists (Год | Логин ОО | Код участника | Медаль)."""
+
+    UPLOAD_DIR = "medalists"
+
+    objects = MedalistUploadQuerySet.as_manager()
+
+    class Meta(UploadedFile.Meta):
+        verbose_name = "загрузка списка медалистов"
+        verbose_name_plural = "загрузки списков медалистов"

@@ -46,3 +46,21 @@ def figures_compute_task(job_id: int) -> None:
         }
 
     job_run(job_id, work)
+
+
+@shared_task(name="assessments.year_figures_compute")
+def year_figures_compute_task(job_id: int) -> None:
+    """Compute and store a procedure's year-level figures for one municipality."""
+    from assessments.services.figures import year_figures_compute
+
+    def work(job: Any, report: Any) -> dict[str, Any]:
+        report(10, "Расчёт показателей года…")
+        run = year_figures_compute(
+            procedure=job.params["procedure"],
+            year=job.params["year"],
+            municipality_id=job.params["municipality_id"],
+            job=job,
+        )
+        return {"run_id": run.pk, "message": "Показатели года рассчитаны."}
+
+    job_run(job_id, work)

@@ -1,5 +1,11 @@
-from assessments.views import campaigns, profiles, uploads
+from assessments.views import campaigns, medalists, olympiads, profiles, uploads
 
 app_name = "assessments"
 
-urlpatterns = campaigns.urlpatterns + uploads.urlpatterns + profiles.urlpatterns
+urlpatterns = (
+    campaigns.urlpatterns
+    + uploads.urlpatterns
+    + profiles.urlpatterns
+    + olympiads.urlpatterns
+    + medalists.urlpatterns
+)

@@ -9,14 +9,26 @@ year (`manage.py compute_indicators --year Y`). `assessments.stored` reads them 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from assessments import stats
-from assessments.choices import UploadStatus
+from assessments import catalogue, stats
+from assessments.choices import ReferenceKind, ReferenceLevel, UploadStatus
 from assessments.figures import FIGURES_VERSION, to_data
-from assessments.models import Campaign, CampaignFigures, FiguresRun, Result, ResultUpload
+from assessments.indicators import CampaignStats, EgeStats
+from assessments.models import (
+    Campaign,
+    CampaignFigures,
+    FiguresRun,
+    IndicatorValue,
+    ReferenceValue,
+    Result,
+    ResultUpload,
+)
 from msoko.jobs import job_create, job_enqueue
 from msoko.models import Job, User
 
@@ -37,6 +49,8 @@ def figures_compute(
     FiguresRun.objects.filter(campaign=campaign, municipality_id=municipality_id).delete()
     run = FiguresRun.objects.create(
         campaign=campaign,
+        year=campaign.year,
+        procedure=campaign.procedure.code,
         municipality_id=municipality_id,
         code_version=FIGURES_VERSION,
         scale_version=campaign.scale_versions.order_by("-version")
@@ -55,7 +69,94 @@ def figures_compute(
         for kind, ege in by_kind.items()
     ]
     CampaignFigures.objects.bulk_create(rows)
+    IndicatorValue.objects.bulk_create(_values(run, campaign, report), batch_size=2000)
     return run
+
+
+def _values(
+    run: FiguresRun, campaign: Campaign, report: stats.CampaignReport
+) -> list[IndicatorValue]:
+    """A row per catalogue indicator of the campaign's procedure for every school, the
+    municipality and the imported region and Russia forms."""
+    indicators = catalogue.for_procedure(campaign.procedure.code)
+    common = {
+        "run": run,
+        "campaign": campaign,
+        "municipality_id": run.municipality_id,
+        "year": campaign.year,
+        "procedure": campaign.procedure.code,
+        "subject_id": campaign.subject_id,
+        "grade": campaign.grade,
+    }
+    levels: list[tuple[str, int | None, CampaignStats, dict[str, EgeStats]]] = [
+        (ReferenceLevel.MUNICIPALITY, None, report.total, report.ege_total)
+    ]
+    levels += [
+        (ReferenceLevel.SCHOOL, school.pk, figures, report.ege_schools.get(school.pk, {}))
+        for school, figures in report.schools
+    ]
+    values = []
+    for level, school_id, marks, ege in levels:
+        for indicator in indicators:
+            figures = _figures_for(indicator, marks, ege)
+            if figures is None:
+                continue
+            value = indicator.value(figures)
+            values.append(
+                IndicatorValue(
+                    **common,
+                    level=level,
+                    school_id=school_id,
+                    code=indicator.code,
+                    value=None if value is None else Decimal(value),
+                    n=figures.participants,
+                )
+            )
+    values += _reference_values(common, campaign, indicators)
+    return values
+
+
+def _figures_for(
+    indicator: catalogue.Indicator, marks: CampaignStats, ege: dict[str, EgeStats]
+) -> CampaignStats | EgeStats | None:
+    if indicator.figures == catalogue.MARKS:
+        return marks
+    if indicator.figures == catalogue.YEAR:  # stored by its year computation instead
+        return None
+    kind = indicator.figures.removeprefix(EGE_PREFIX)
+    if kind in ege:
+        return ege[kind]
+    return next(iter(ege.values()), None) if indicator.any_minimum else None
+
+
+def _reference_values(
+    common: dict[str, Any], campaign: Campaign, indicators: list[catalogue.Indicator]
+) -> list[IndicatorValue]:
+    """The region's and Russia's values from the imported ФИС ОКО forms, where there are."""
+    forms: dict[str, dict[str, dict[str, Any]]] = {}
+    participants: dict[str, int] = {}
+    for ref in ReferenceValue.objects.filter(
+        campaign=campaign, level__in=[ReferenceLevel.REGION, ReferenceLevel.RUSSIA]
+    ):
+        forms.setdefault(ref.level, {})[ref.kind] = ref.percents
+        if ref.kind == ReferenceKind.MARKS and ref.participants:
+            participants[ref.level] = ref.participants
+    values = []
+    for level, percents in sorted(forms.items()):
+        for indicator in indicators:
+            value = indicator.reference_value(percents)
+            if value is not None:
+                values.append(
+                    IndicatorValue(
+                        **common,
+                        level=level,
+                        school_id=None,
+                        code=indicator.code,
+                        value=value,
+                        n=participants.get(level, 0),
+                    )
+                )
+    return values
 
 
 def _row(run: FiguresRun, school_id: int | None, kind: str, figures: Any) -> CampaignFigures:
@@ -106,5 +207,99 @@ def figures_request(*, campaign_id: int, user: User | None = None) -> list[Job]:
             municipality_id=municipality_id,
         )
         job_enqueue(job, figures_compute_task)
+        jobs.append(job)
+    return jobs
+
+
+# --- figures of a whole year of a procedure (ВсОШ, ЕГЭ per graduate) ---------------------
+
+
+@dataclass(frozen=True)
+class YearValue:
+    """One value a year computation gives: an indicator for a school or the municipality."""
+
+    code: str
+    value: Decimal | int | None
+    n: int
+    school_id: int | None = None  # None: the municipality
+    subject_id: int | None = None
+    grade: int | None = None
+    part: str = ""
+
+
+#: procedure code → the computation of its year in one municipality: (year, municipality id)
+#: → (the values, the sources they were made from). Registered by the modules that own them.
+YearComputation = Callable[[int, int], tuple[Iterable[YearValue], list[dict[str, Any]]]]
+YEAR_FIGURES: dict[str, YearComputation] = {}
+
+
+def year_figures_register(procedure: str) -> Callable[[YearComputation], YearComputation]:
+    def register(compute: YearComputation) -> YearComputation:
+        YEAR_FIGURES[procedure] = compute
+        return compute
+
+    return register
+
+
+@transaction.atomic
+def year_figures_compute(
+    *, procedure: str, year: int, municipality_id: int, job: Job | None = None
+) -> FiguresRun:
+    """Compute and store a procedure's year-level figures in one municipality (replaces the
+    last run of that procedure, year and municipality that has no campaign)."""
+    values, sources = YEAR_FIGURES[procedure](year, municipality_id)
+    FiguresRun.objects.filter(
+        campaign=None, procedure=procedure, year=year, municipality_id=municipality_id
+    ).delete()
+    values = list(values)
+    run = FiguresRun.objects.create(
+        campaign=None,
+        year=year,
+        procedure=procedure,
+        municipality_id=municipality_id,
+        code_version=FIGURES_VERSION,
+        sources=sources,
+        participants=max((v.n for v in values if v.school_id is None), default=0),
+        job=job,
+    )
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                run=run,
+                municipality_id=municipality_id,
+                level=ReferenceLevel.MUNICIPALITY if v.school_id is None else ReferenceLevel.SCHOOL,
+                school_id=v.school_id,
+                year=year,
+                procedure=procedure,
+                subject_id=v.subject_id,
+                grade=v.grade,
+                part=v.part,
+                code=v.code,
+                value=None if v.value is None else Decimal(v.value),
+                n=v.n,
+            )
+            for v in values
+        ],
+        batch_size=2000,
+    )
+    return run
+
+
+def year_figures_request(
+    *, procedure: str, year: int, municipality_ids: Iterable[int], user: User | None = None
+) -> list[Job]:
+    """Queue a procedure's year figures, one job per municipality (after an import)."""
+    from assessments.tasks import year_figures_compute_task
+
+    jobs = []
+    for municipality_id in sorted(set(municipality_ids)):
+        job = job_create(
+            kind="year_figures_compute",
+            title=f"Расчёт показателей года: {procedure} {year}",
+            created_by=user,
+            params={"procedure": procedure, "year": year, "municipality_id": municipality_id},
+            municipality_id=municipality_id,
+        )
+        job_enqueue(job, year_figures_compute_task)
         jobs.append(job)
     return jobs

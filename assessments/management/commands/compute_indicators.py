@@ -7,7 +7,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.models import Campaign
-from assessments.services.figures import figures_compute, figures_municipalities
+from assessments.services.figures import (
+    YEAR_FIGURES,
+    figures_compute,
+    figures_municipalities,
+    year_figures_compute,
+)
+from schools.models import Municipality
 
 
 class Command(BaseCommand):
@@ -23,9 +29,20 @@ class Command(BaseCommand):
         )
         if options.get("procedure"):
             campaigns = campaigns.filter(procedure__code=options["procedure"])
-        if not campaigns.exists():
+        year_procedures = [
+            code
+            for code in YEAR_FIGURES
+            if not options.get("procedure") or options["procedure"] == code
+        ]
+        if not campaigns.exists() and not year_procedures:
             raise CommandError(f"Кампаний {options['year']} года не найдено.")
         runs = 0
+        for code in year_procedures:  # figures of a whole year: ВсОШ, ЕГЭ per graduate
+            for municipality_id in Municipality.objects.values_list("pk", flat=True):
+                year_figures_compute(
+                    procedure=code, year=options["year"], municipality_id=municipality_id
+                )
+                runs += 1
         for campaign in campaigns.order_by("procedure__order", "subject__name", "grade"):
             municipalities = figures_municipalities(campaign)
             for municipality_id in municipalities:
