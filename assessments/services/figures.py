@@ -208,6 +208,14 @@ def figures_request(*, campaign_id: int, user: User | None = None) -> list[Job]:
         )
         job_enqueue(job, figures_compute_task)
         jobs.append(job)
+    # A procedure with figures of a whole year (ЕГЭ per graduate) follows its campaigns.
+    if campaign.procedure.code in YEAR_FIGURES:
+        jobs += year_figures_request(
+            procedure=campaign.procedure.code,
+            year=campaign.year,
+            municipality_ids=figures_municipalities(campaign),
+            user=user,
+        )
     return jobs
 
 
