@@ -61,6 +61,16 @@ class ReferenceLevel(models.TextChoices):
     SCHOOL = "school", "ОО"
 
 
+class IndicatorLevel(models.TextChoices):
+    """Where a stored indicator value sits (assessments.IndicatorValue)."""
+
+    RUSSIA = "russia", "Россия"
+    REGION = "region", "Регион"
+    MUNICIPALITY = "municipality", "Муниципалитет"
+    SCHOOL = "school", "ОО"
+    CLASS = "class", "класс"  # `part` holds the class name, e.g. «4А»
+
+
 class ReferenceKind(models.TextChoices):
     MARKS = "marks", "Статистика по отметкам"
     JOURNAL = "journal", "Сравнение с отметками по журналу"

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from assessments.choices import (
     CampaignAction,
+    IndicatorLevel,
     MedalKind,
     OlympiadStage,
     OlympiadStatus,
@@ -590,7 +591,7 @@ class IndicatorValue(models.Model):
     municipality = models.ForeignKey(
         "schools.Municipality", on_delete=models.CASCADE, related_name="+"
     )
-    level = models.CharField("уровень", max_length=16, choices=ReferenceLevel.choices)
+    level = models.CharField("уровень", max_length=16, choices=IndicatorLevel.choices)
     school = models.ForeignKey(
         "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -600,7 +601,8 @@ class IndicatorValue(models.Model):
         Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
-    # A further cut where the indicator has one (ВсОШ: the stage); empty otherwise.
+    # A further cut where the indicator has one (ВсОШ: the stage; level «class»: the class
+    # name); empty otherwise.
     part = models.CharField("разрез", max_length=16, blank=True, default="")
     code = models.CharField("показатель", max_length=64)
     value = models.DecimalField("значение", max_digits=14, decimal_places=4, null=True)

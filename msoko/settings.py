@@ -159,6 +159,13 @@ UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 50, minimum=1)
 # A file larger than this is checked (the dry run) by a worker, not inside the request.
 UPLOAD_CHECK_INLINE_MB = env_int("UPLOAD_CHECK_INLINE_MB", 2, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Analytics (assessments/dynamics.py): a rise of the share of «2» by this many points or
+# more is negative dynamics (ФИОКО); other indicators count a change of DYNAMICS_NOTABLE_PP.
+DYNAMICS_NEGATIVE_RISE_PP = env_int("DYNAMICS_NEGATIVE_RISE_PP", 10, minimum=1)
+DYNAMICS_NOTABLE_PP = env_int("DYNAMICS_NOTABLE_PP", 5, minimum=1)
+# Below this many participants a figure carries a warning and is left out of rankings.
+RANKING_MIN_PARTICIPANTS = env_int("RANKING_MIN_PARTICIPANTS", 10, minimum=0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Celery: in-process execution unless a Redis broker is configured.

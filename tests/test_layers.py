@@ -24,6 +24,8 @@ PURE_MODULES = (
     "schools.wellbeing",
     "assessments.scales",
     "assessments.indicators",
+    "assessments.dynamics",
+    "assessments.cohorts",
     "assessments.parsing",
     "roadmaps.deadlines",
     "roadmaps.importing",

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name='IndicatorValue',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('russia', 'Россия'), ('region', 'Регион'), ('municipality', 'Муниципалитет'), ('school', 'ОО')], max_length=16, verbose_name='уровень')),
+                ('level', models.CharField(choices=[('russia', 'Россия'), ('region', 'Регион'), ('municipality', 'Муниципалитет'), ('school', 'ОО'), ('class', 'класс')], max_length=16, verbose_name='уровень')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='год')),
                 ('procedure', models.CharField(choices=[('vpr', 'ВПР'), ('oge', 'ОГЭ'), ('gve9', 'ГВЭ-9'), ('ege', 'ЕГЭ'), ('gve11', 'ГВЭ-11'), ('niko', 'НИКО'), ('rkr', 'РКР'), ('rdr', 'РДР'), ('rop', 'РОП'), ('mop', 'МОП'), ('dr10', 'ДР-10'), ('vsosh', 'ВсОШ')], max_length=16, verbose_name='процедура')),
                 ('grade', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='класс')),

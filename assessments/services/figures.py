@@ -16,8 +16,8 @@ from typing import Any
 
 from django.db import transaction
 
-from assessments import catalogue, stats
-from assessments.choices import ReferenceKind, ReferenceLevel, UploadStatus
+from assessments import catalogue, cohorts, stats
+from assessments.choices import IndicatorLevel, ReferenceKind, ReferenceLevel, UploadStatus
 from assessments.figures import FIGURES_VERSION, to_data
 from assessments.indicators import CampaignStats, EgeStats
 from assessments.models import (
@@ -113,6 +113,52 @@ def _values(
                 )
             )
     values += _reference_values(common, campaign, indicators)
+    values += _class_values(common, campaign, {i.code for i in indicators})
+    return values
+
+
+# The figures a class row carries (assessments.cohorts.ClassMarks), by indicator key.
+_CLASS_FIGURES = {
+    "participants": "participants",
+    "fail_share": "fail_share",
+    "pass_rate": "pass_rate",
+    "quality": "quality",
+    "mean_mark": "mean_mark",
+}
+
+
+def _class_values(
+    common: dict[str, Any], campaign: Campaign, codes: set[str]
+) -> list[IndicatorValue]:
+    """A row per class (level «class», `part` = the class name) for the cohort pages: the
+    mark figures of every class the result files name."""
+    procedure = campaign.procedure.code
+    wanted = {f"{procedure}.{key}": attr for key, attr in _CLASS_FIGURES.items()}
+    wanted = {code: attr for code, attr in wanted.items() if code in codes}
+    if not wanted or not campaign.procedure.has_marks:
+        return []
+    rows = (
+        Result.objects.filter(
+            campaign=campaign, absent=False, school__municipality_id=common["municipality_id"]
+        )
+        .exclude(class_name="")
+        .values_list("school_id", "class_name", "mark")
+    )
+    values = []
+    for (school_id, name), figures in sorted(cohorts.class_marks(rows.iterator()).items()):
+        for code, attr in wanted.items():
+            value = getattr(figures, attr)
+            values.append(
+                IndicatorValue(
+                    **common,
+                    level=IndicatorLevel.CLASS,
+                    school_id=school_id,
+                    part=name[:16],
+                    code=code,
+                    value=None if value is None else Decimal(value),
+                    n=figures.participants,
+                )
+            )
     return values
 
 
