@@ -1,9 +1,21 @@
 """Charts as SVG drawn on the server: one specification for the page and (later) the PDF.
 
-A `BarChart` is data: a title, categories, series of values and a unit. `svg()` draws it
-as grouped bars with the values written on them, a legend and a <title>/<desc> for screen
-readers; `rows()` gives the same numbers for the data-table alternative that every chart
-carries. The palette is Okabe–Ito (safe for colour-blind readers) and each series has a
+Three kinds, each plain data with the same two readings:
+
+- `BarChart(title=, categories=(…), series=(Series(name, values), …), unit=, places=)`:
+  grouped bars, one group per category, one bar per series;
+- `Histogram(title=, bins=(labels…), counts=(…), markers=((position, label), …),
+  x_label=, y_label=)`: counts over consecutive bins (a primary score 0…max), with
+  labelled vertical lines at the left edge of the bin `position` (the first score of a
+  mark: «3», «4», «5»);
+- `Sparkline(title=, points=((label, value | None), …), places=, unit=)`: a small line
+  (~120 × 32) of a short series (3–5 years), a gap at a missing value, the last value
+  written beside it.
+
+`svg()` draws the chart with the values written on it and a <title>/<desc> for screen
+readers, and returns markup that templates insert as it is (`Svg`, which has
+`__html__`; every text inside is escaped); `table` gives the same numbers, formatted as
+shown, for the data-table alternative that every chart carries (templates/_chart.html). The palette is Okabe–Ito (safe for colour-blind readers) and each series has a
 hatch as well, so the chart also reads in black-and-white print. Nothing is loaded from
 outside; the SVG scales with the page (viewBox), so it stays sharp at 200 % zoom.
 
@@ -15,11 +27,12 @@ Plain Python, no Django.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
-from itertools import count
 
 from msoko import formatting
 
@@ -27,7 +40,30 @@ from msoko import formatting
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 HATCHES = ("", "diagonal", "dots", "cross", "horizontal", "vertical", "")
 
-_ids = count(1)
+_ids = itertools.count(1)
+
+
+class Svg(str):
+    """SVG markup built here with every text escaped: safe to insert into a page as it is
+    (Django's templates honour `__html__`, as they do for mark_safe)."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The data-table alternative of a chart: a header and rows of text as shown."""
+
+    header: tuple[str, ...]
+    rows: list[list[str]]
+
+
+def _text(value: Decimal | float | int | None, places: int, unit: str) -> str:
+    shown = formatting.number(value, places)
+    return f"{shown} {unit}".strip() if value is not None and unit else shown
 
 
 @dataclass(frozen=True)
@@ -58,12 +94,15 @@ class BarChart:
             for i, category in enumerate(self.categories)
         ]
 
-    def text(self, value: Decimal | float | int | None) -> str:
-        shown = formatting.number(value, self.places)
-        return f"{shown} {self.unit}".strip() if value is not None and self.unit else shown
+    @property
+    def table(self) -> Table:
+        return Table(("", *(s.name for s in self.series)), self.rows())
 
-    def svg(self) -> str:
-        return _draw(self)
+    def text(self, value: Decimal | float | int | None) -> str:
+        return _text(value, self.places, self.unit)
+
+    def svg(self) -> Svg:
+        return Svg(_draw(self))
 
 
 def _draw(chart: BarChart) -> str:
@@ -171,6 +210,261 @@ def _pattern(uid: str, index: int) -> str:
         f'<pattern id="{uid}-h{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
         f"{shapes[kind]}</pattern>"
     )
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Counts over consecutive bins: how many pupils got each primary score 0…max.
+
+    `bins` are the bins' labels in order («0», «1», … or «0–10»), `counts` their counts
+    (None: unknown, no bar). `markers` are (position, label) pairs: a labelled vertical
+    line at the left edge of bin number `position` (0-based; `len(bins)` is the right
+    edge), e.g. the first primary score of each mark, ``((3, "«3»"), (5, "«4»"))``.
+    `x_label` / `y_label` name the axes (and the columns of the table); `marker_name`
+    heads the table's column of markers.
+    """
+
+    title: str
+    bins: Sequence[str]
+    counts: Sequence[int | None]
+    markers: Sequence[tuple[int, str]] = ()
+    x_label: str = ""
+    y_label: str = ""
+    description: str = ""
+    marker_name: str = "Граница"
+    width: int = 640
+    height: int = 260
+
+    def __post_init__(self) -> None:
+        if len(self.bins) != len(self.counts):
+            raise ValueError(f"{len(self.bins)} bins but {len(self.counts)} counts")
+        object.__setattr__(self, "bins", tuple(self.bins))
+        object.__setattr__(self, "counts", tuple(self.counts))
+        object.__setattr__(self, "markers", tuple((int(p), str(t)) for p, t in self.markers))
+
+    def marker_at(self, position: int) -> str:
+        return ", ".join(label for p, label in self.markers if p == position)
+
+    @property
+    def table(self) -> Table:
+        """A row per bin: its label, its count and the markers that start at it."""
+        header: tuple[str, ...] = (self.x_label or "Значение", self.y_label or "Количество")
+        if self.markers:
+            header += (self.marker_name,)
+        rows = [
+            [label, formatting.integer(count), *([self.marker_at(i)] if self.markers else [])]
+            for i, (label, count) in enumerate(zip(self.bins, self.counts, strict=True))
+        ]
+        return Table(header, rows)
+
+    def svg(self) -> Svg:
+        return Svg(_draw_histogram(self))
+
+
+def _describe_histogram(chart: Histogram) -> str:
+    if chart.description:
+        return chart.description
+    text = ", ".join(
+        f"{label} — {formatting.integer(count)}"
+        for label, count in zip(chart.bins, chart.counts, strict=True)
+    )
+    if chart.x_label or chart.y_label:
+        text = f"{chart.x_label or 'Значение'} и {(chart.y_label or 'количество').lower()}: {text}"
+    if chart.markers:
+        text += (
+            ". "
+            + chart.marker_name
+            + ": "
+            + ", ".join(f"{label} — от {_bin(chart, p)}" for p, label in chart.markers)
+        )
+    return text
+
+
+def _bin(chart: Histogram, position: int) -> str:
+    return chart.bins[position] if 0 <= position < len(chart.bins) else "конца шкалы"
+
+
+def _draw_histogram(chart: Histogram) -> str:
+    uid = f"chart{next(_ids)}"
+    left = 56 if chart.y_label else 44
+    right, top = 12, 24  # room above the bars for the markers' labels
+    bottom = 40 if chart.x_label else 24
+    plot_w = chart.width - left - right
+    plot_h = chart.height - top - bottom
+    n = max(len(chart.bins), 1)
+    bin_w = plot_w / n
+    highest = max((c for c in chart.counts if c is not None), default=0)
+    step = max(1, math.ceil(highest / 4))  # whole counts on the axis, at most 4 steps
+    ticks = max(1, math.ceil(highest / step))
+    top_value = step * ticks
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {chart.height}" '
+        f'class="chart" role="img" aria-labelledby="{uid}-title {uid}-desc">',
+        f'<title id="{uid}-title">{escape(chart.title)}</title>',
+        f'<desc id="{uid}-desc">{escape(_describe_histogram(chart))}</desc>',
+    ]
+    for tick in range(ticks + 1):
+        y = top + plot_h - plot_h * tick / ticks
+        parts.append(
+            f'<line x1="{left}" x2="{chart.width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#ccc" stroke-width="0.5"/>'
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="10">'
+            f"{escape(formatting.integer(step * tick))}</text>"
+        )
+    every = max(1, math.ceil(14 / bin_w))  # x labels that do not overlap
+    value_size = max(6.0, min(9.0, bin_w * 0.6))
+    what = chart.x_label or "Значение"
+    for i, (label, count) in enumerate(zip(chart.bins, chart.counts, strict=True)):
+        x = left + i * bin_w
+        middle = x + bin_w / 2
+        if count is not None:
+            h = plot_h * count / top_value
+            y = top + plot_h - h
+            parts.append(
+                f'<rect x="{x + bin_w * 0.07:.1f}" y="{y:.1f}" width="{bin_w * 0.86:.1f}" '
+                f'height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(what)} {escape(label)}: '
+                f"{escape(formatting.integer(count))}</title></rect>"
+                f'<text x="{middle:.1f}" y="{y - 2:.1f}" text-anchor="middle" '
+                f'font-size="{value_size:.1f}">{escape(formatting.integer(count))}</text>'
+            )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{top + plot_h + 13}" text-anchor="middle" '
+                f'font-size="10">{escape(label)}</text>'
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{chart.width - right}" y1="{top + plot_h}" '
+        f'y2="{top + plot_h}" stroke="#000" stroke-width="1"/>'
+    )
+    for position, label in chart.markers:
+        if not 0 <= position <= len(chart.bins):
+            continue
+        x = left + position * bin_w
+        parts.append(
+            f'<g class="chart-marker"><title>{escape(label)}: от {escape(_bin(chart, position))}'
+            f"</title>"
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 10}" y2="{top + plot_h}" '
+            'stroke="#000" stroke-width="1.5" stroke-dasharray="4 2"/>'
+            f'<text x="{x + 3:.1f}" y="{top - 2}" font-size="11" font-weight="bold">'
+            f"{escape(label)}</text></g>"
+        )
+    if chart.x_label:
+        parts.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{chart.height - 6}" text-anchor="middle" '
+            f'font-size="11">{escape(chart.x_label)}</text>'
+        )
+    if chart.y_label:
+        y = top + plot_h / 2
+        parts.append(
+            f'<text x="12" y="{y:.1f}" text-anchor="middle" font-size="11" '
+            f'transform="rotate(-90 12 {y:.1f})">{escape(chart.y_label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small line of a short series, to sit in a table cell: 3–5 years of one figure.
+
+    `points` are (label, value) pairs in order, the label usually a year; a None value is
+    a gap in the line. The last known value is written at the right end; each point has
+    its label and value in a <title>, and `title` (what the line shows) heads the SVG.
+    `places` and `unit` format the values (msoko.formatting), as in `BarChart`.
+    """
+
+    title: str
+    points: Sequence[tuple[str, Decimal | float | int | None]]
+    places: int = 1
+    unit: str = ""
+    label_name: str = "Год"
+    width: int = 120
+    height: int = 32
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "points", tuple((str(k), v) for k, v in self.points))
+
+    def text(self, value: Decimal | float | int | None) -> str:
+        return _text(value, self.places, self.unit)
+
+    @property
+    def last(self) -> tuple[str, Decimal | float | int] | None:
+        """The last point with a value."""
+        known = [(label, value) for label, value in self.points if value is not None]
+        return known[-1] if known else None
+
+    @property
+    def table(self) -> Table:
+        return Table(
+            (self.label_name, "Значение"),
+            [[label, self.text(value)] for label, value in self.points],
+        )
+
+    def svg(self) -> Svg:
+        return Svg(_draw_sparkline(self))
+
+
+def _draw_sparkline(chart: Sparkline) -> str:
+    uid = f"spark{next(_ids)}"
+    last = chart.last
+    last_text = chart.text(last[1]) if last is not None else formatting.DASH
+    label_w = min(5.2 * len(last_text) + 4, chart.width / 2)  # ~5 px a glyph at 9 px
+    pad = 3.0
+    plot_w = chart.width - label_w - 2 * pad
+    plot_h = chart.height - 2 * pad
+    known = [float(v) for _label, v in chart.points if v is not None]
+    low, high = min(known, default=0.0), max(known, default=0.0)
+    n = len(chart.points)
+
+    def x_of(i: int) -> float:
+        return pad + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y_of(value: Decimal | float | int) -> float:
+        if high == low:
+            return pad + plot_h / 2
+        return pad + plot_h * (high - float(value)) / (high - low)
+
+    described = ", ".join(f"{label} — {chart.text(value)}" for label, value in chart.points)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {chart.height}" '
+        f'width="{chart.width}" height="{chart.height}" class="sparkline" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc">',
+        f'<title id="{uid}-title">{escape(chart.title)}</title>',
+        f'<desc id="{uid}-desc">{escape(described)}</desc>',
+    ]
+    segment: list[str] = []
+    segments: list[list[str]] = []
+    for i, (_label, value) in enumerate(chart.points):
+        if value is None:
+            segments.append(segment)
+            segment = []
+            continue
+        segment.append(f"{x_of(i):.1f},{y_of(value):.1f}")
+    segments.append(segment)
+    for points in segments:
+        if len(points) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(points)}" fill="none" stroke="{PALETTE[0]}" '
+                'stroke-width="1.5" stroke-linejoin="round"/>'
+            )
+    last_index = max((i for i, (_l, v) in enumerate(chart.points) if v is not None), default=-1)
+    for i, (label, value) in enumerate(chart.points):
+        if value is None:
+            continue
+        parts.append(
+            f'<circle cx="{x_of(i):.1f}" cy="{y_of(value):.1f}" '
+            f'r="{2.5 if i == last_index else 1.8}" '
+            f'fill="{PALETTE[0]}"><title>{escape(label)}: {escape(chart.text(value))}</title>'
+            "</circle>"
+        )
+    y_text = y_of(last[1]) + 3 if last is not None else chart.height / 2 + 3
+    y_text = min(max(y_text, 9.0), chart.height - 2.0)
+    parts.append(
+        f'<text x="{chart.width - label_w + 2:.1f}" y="{y_text:.1f}" font-size="9">'
+        f"{escape(last_text)}</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def mark_distribution(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from msoko.charts import PALETTE, BarChart, Series, mark_distribution
+from msoko.charts import PALETTE, BarChart, Histogram, Series, Sparkline, mark_distribution
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -47,6 +47,96 @@ def test_text_in_a_chart_is_escaped() -> None:
     svg = chart.svg()
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;b&gt;" in svg
     ET.fromstring(svg)
+
+
+def _titles(svg: str) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}title")]
+
+
+def test_a_histogram_parses_with_its_counts_and_markers() -> None:
+    chart = Histogram(
+        title="Распределение первичных баллов",
+        bins=[str(score) for score in range(9)],
+        counts=[0, 0, 1, 1, 1, 1, 1, 0, 1],
+        markers=[(3, "«3»"), (5, "«4»"), (7, "«5»")],
+        x_label="Первичный балл",
+        y_label="Участников",
+    )
+    svg = chart.svg()
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    titles = _titles(svg)
+    assert titles[0] == "Распределение первичных баллов"
+    assert "Первичный балл 8: 1" in titles and "Первичный балл 7: 0" in titles
+    assert "«4»: от 5" in titles  # each marker is labelled and says where it stands
+    markers = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-marker"]
+    assert [g.find(f"{SVG}text").text for g in markers] == ["«3»", "«4»", "«5»"]  # type: ignore[union-attr]
+    xs = [float(g.find(f"{SVG}line").get("x1") or 0) for g in markers]  # type: ignore[union-attr]
+    assert xs == sorted(xs) and xs[1] - xs[0] == pytest.approx(xs[2] - xs[1])  # 2 bins apart
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Первичный балл" in texts and "Участников" in texts  # the axes are named
+    assert "«5» — от 7" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+
+
+def test_a_histogram_table_has_a_row_per_bin_and_the_markers() -> None:
+    chart = Histogram(
+        title="Т", bins=["0", "1", "2"], counts=[12345, None, 2], markers=[(1, "«3»")]
+    )
+    assert chart.table.header == ("Значение", "Количество", "Граница")
+    assert chart.table.rows == [["0", "12\u202f345", ""], ["1", "—", "«3»"], ["2", "2", ""]]
+    with pytest.raises(ValueError):
+        Histogram(title="Т", bins=["0"], counts=[1, 2])
+
+
+def test_a_sparkline_shows_its_points_a_gap_and_the_last_value() -> None:
+    chart = Sparkline(
+        title="Доля «2» по годам",
+        points=[
+            ("2022", Decimal("12.25")),
+            ("2023", None),
+            ("2024", Decimal("8")),
+            ("2025", Decimal("9.5")),
+        ],
+        places=1,
+        unit="%",
+    )
+    svg = chart.svg()
+    root = ET.fromstring(svg)
+    assert root.get("viewBox") == "0 0 120 32" and root.get("class") == "sparkline"
+    titles = _titles(svg)
+    assert titles[0] == "Доля «2» по годам"
+    assert "2022: 12,3 %" in titles and "2025: 9,5 %" in titles
+    assert not any(t.startswith("2023") for t in titles)  # a gap draws no point
+    assert len(list(root.iter(f"{SVG}circle"))) == 3
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert len(lines) == 1 and len((lines[0].get("points") or "").split()) == 2  # 2024–2025
+    assert [t.text for t in root.iter(f"{SVG}text")] == ["9,5 %"]  # the last value
+    assert chart.table.rows == [
+        ["2022", "12,3 %"],
+        ["2023", "—"],
+        ["2024", "8,0 %"],
+        ["2025", "9,5 %"],
+    ]
+
+
+def test_a_sparkline_of_nothing_still_draws() -> None:
+    root = ET.fromstring(Sparkline(title="Т", points=[("2024", None)]).svg())
+    assert [t.text for t in root.iter(f"{SVG}text")] == ["—"]
+
+
+def test_every_chart_escapes_its_text_and_is_markup_safe() -> None:
+    from django.template import Context, Template
+
+    charts = [
+        Histogram(title="<i>", bins=["<b>"], counts=[1], markers=[(0, "<m>")], x_label="&"),
+        Sparkline(title="<i>", points=[("<b>", 1)], unit="<u>"),
+    ]
+    for chart in charts:
+        svg = chart.svg()
+        ET.fromstring(svg)
+        assert "<b>" not in svg and "&lt;b&gt;" in svg and "<i>" not in svg
+        rendered = Template("{{ chart.svg }}").render(Context({"chart": chart}))
+        assert rendered.startswith("<svg ")  # not escaped a second time
 
 
 @pytest.mark.django_db
