@@ -74,6 +74,21 @@ def number(value: Any, places: int = 1) -> str:
     return _spell(result, places, group=True, minus=MINUS)
 
 
+def signed(value: Any, places: int = 1) -> str:
+    """A change: ``11.25`` → «+11,3», ``-2`` → «−2,0», zero → «0,0»; ``None`` → «—»."""
+    result = rounded(value, places)
+    if result is None:
+        return DASH
+    text = _spell(result, places, group=True, minus=MINUS)
+    return "+" + text if result > 0 else text
+
+
+def value(value: Any, unit: str, places: int = 1) -> str:
+    """A figure in its unit: «12,3 %» for a percentage; other units (баллы, отметки, чел.)
+    read as plain numbers, their unit being named in the column header."""
+    return percent(value, places) if unit == "%" else number(value, places)
+
+
 def integer(value: Any) -> str:
     """A count: ``100000`` → «100 000»; ``None`` → «—»."""
     return number(value, 0)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("roadmaps/", include("roadmaps.urls")),
     path("assessments/", include("assessments.urls")),
+    path("analytics/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,7 +34,8 @@ CORE_CASES: dict[str, Case] = {
 # Each app lists its URLs in tests/<app>/matrix.py: CASES, and build_world(world) that adds
 # the objects its URLs need (one object per school, for the 404 checks).
 APP_MATRICES = [
-    import_module(f"tests.{app}.matrix") for app in ("schools", "assessments", "roadmaps")
+    import_module(f"tests.{app}.matrix")
+    for app in ("schools", "assessments", "roadmaps", "reports")
 ]
 MATRIX: dict[str, Case] = dict(CORE_CASES)
 for _module in APP_MATRICES:

@@ -50,6 +50,18 @@ def decimal_ru(value: Any, digits: int = 1) -> str:
     return formatting.number(value, int(digits))
 
 
+@register.filter
+def signed_ru(value: Any, digits: int = 1) -> str:
+    """A change: 11.25 → «+11,3»; −2 → «−2,0»; None → «—» (see msoko.formatting)."""
+    return formatting.signed(value, int(digits))
+
+
+@register.simple_tag
+def figure(value: Any, unit: str, digits: int = 1) -> str:
+    """A figure in its unit: «12,3 %» for a percentage, else «4,12» (see msoko.formatting)."""
+    return formatting.value(value, unit, int(digits))
+
+
 @register.simple_tag(takes_context=True)
 def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
     """The current query string with some parameters replaced (for export links)."""
