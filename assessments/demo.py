@@ -12,6 +12,7 @@ How the figures are made believable:
 * two schools (`INFLATED`) write ВПР far better than their context suggests, while their
   ОГЭ, written under outside control, does not confirm it; in one of them the primary
   scores pile up right at the cut-off scores for «3», «4», «5»;
+* one school (`RESILIENT`) does well in a poor context, in every procedure alike;
 * journal marks are inflated in the weak schools (many «понизили») and low in the
   inflated ones («повысили»); some pupils are absent, some tasks are X.
 
@@ -54,6 +55,8 @@ WEAK = ("edu330208", "edu330206")  # Красноборская СОШ, Луго
 #: ВПР suspiciously high, not confirmed by ОГЭ; the first also has peaks at the cut-offs.
 INFLATED = ("edu330105", "edu330205")  # СОШ № 5, Сосновская СОШ
 PEAKS = "edu330105"
+#: Good results in a poor context, in every procedure (ОГЭ and ЕГЭ confirm its ВПР).
+RESILIENT = ("edu330212",)  # Ключевская СОШ
 #: Schools that have not sent ВПР 2026 yet (the tracker shows them as missing).
 LATE_2026 = ("edu330214", "edu330216")  # Горская НОШ, Троицкая СОШ
 CLOSED_AFTER = {"edu330204": 2024}  # Ольховская ООШ joined Берёзовская СОШ in 2025
@@ -288,6 +291,8 @@ def _school_level(school: DemoSchool, org_type: str, spec: CampaignSpec, year: i
         level += 0.06
     if school.login in WEAK:
         level -= 0.09
+    if school.login in RESILIENT:
+        level += 0.22  # the context predicts weak results; the school does well all the same
     if school.login in INFLATED and procedure == "vpr":
         level += 0.27  # ВПР written without outside control
     jitter = random.Random(f"{school.login}-{year}-{procedure}").uniform(-0.025, 0.025)

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.demo import INFLATED, LATE_2026, PEAKS, WEAK
-from assessments.models import Campaign, ReferenceValue, Result
+from assessments.demo import INFLATED, LATE_2026, PEAKS, RESILIENT, WEAK
+from assessments.models import Campaign, IndicatorValue, ReferenceValue, Result
 from assessments.stats import campaign_report, tracker
 from msoko.choices import Role
 from msoko.models import User
@@ -171,6 +171,27 @@ def _peaks_at_the_cut_off_scores():
         assert dist[cut] > dist[cut + 1], cut
 
 
+def _resilient_school_does_well_in_a_poor_context():
+    """Its ИСБШ is in the lower half, its stored ВПР and ОГЭ quality above the municipality's."""
+    school = School.objects.get(login=RESILIENT[0])
+    indices = sorted(
+        SocialPassport.objects.filter(year=2026, school__in=School.objects.general())
+        .exclude(wellbeing_index=None)
+        .values_list("wellbeing_index", flat=True)
+    )
+    own = SocialPassport.objects.get(school=school, year=2026).wellbeing_index
+    assert own < indices[len(indices) // 2]
+    for procedure, grade in (("vpr", 6), ("oge", 9)):
+        for year in (2024, 2025, 2026):
+            campaign = Campaign.objects.get(
+                procedure__code=procedure, year=year, subject__code="math", grade=grade
+            )
+            values = IndicatorValue.objects.filter(campaign=campaign, code=f"{procedure}.quality")
+            mine = values.get(school=school, level="school").value
+            total = values.get(level="municipality").value
+            assert mine > total + 10, (procedure, year)
+
+
 def _ege_figures_are_believable():
     campaign = Campaign.objects.get(procedure__code="ege", year=2026, subject__code="russian")
     report = campaign_report(campaign)
@@ -186,6 +207,7 @@ def test_demo_has_believable_spreads_and_loads_once(demo: str) -> None:
     _inflated_school_vpr_is_not_confirmed_by_oge()
     _peaks_at_the_cut_off_scores()
     _ege_figures_are_believable()
+    _resilient_school_does_well_in_a_poor_context()
 
     count = Result.objects.count()
     assert count > 30000
