@@ -267,6 +267,7 @@ def indicator_choices(values: QuerySet[IndicatorValue], code: str) -> dict[str, 
     """What can be chosen for an indicator: the years, subjects, grades and parts with values."""
     combos = set(
         values.filter(code=code)
+        .exclude(level=IndicatorLevel.CLASS)
         .values_list("year", "subject_id", "grade", "part")
         .distinct()
         .order_by()
@@ -311,6 +312,10 @@ class CardRow:
     subject: Subject | None
     grade: int | None
     series: list[CardSeries]
+
+    @property
+    def procedure_label(self) -> str:
+        return dict(ProcedureCode.choices).get(self.procedure, self.procedure)
 
 
 @dataclass
@@ -567,11 +572,16 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
     )
 
 
+#: Shares whose rise by DYNAMICS_NEGATIVE_RISE_PP points or more calls for attention (the
+#: ФИОКО rule for the share of «2», and its ЕГЭ counterpart).
+ATTENTION_RISES = ("vpr.fail_share", "oge.fail_share", "ege.below_min")
+
+
 def attention(rows: Sequence[IndicatorValue], year: int, limit: int = 12) -> list[Attention]:
     """Schools needing attention in `year`, each with its reasons, most reasons first:
-    negative dynamics of an indicator (the ФИОКО rule for % «2»), and a share of «2» in the
-    worst tenth of the municipality's schools (PERCENTILE.INC 90 %, schools of 10 or more).
-    Small samples are left out."""
+    a share of «2» (ЕГЭ: below the minimum) that rose by DYNAMICS_NEGATIVE_RISE_PP points or
+    more (the ФИОКО rule), and a share of «2» in the worst tenth of the municipality's
+    schools (PERCENTILE.INC 90 %). Samples below RANKING_MIN_PARTICIPANTS are left out."""
     min_n = max(settings.RANKING_MIN_PARTICIPANTS, 1)
     schools = [r for r in rows if r.level == IndicatorLevel.SCHOOL and r.school is not None]
     index = {(r.school_id, r.procedure, r.subject_id, r.grade, r.code, r.year): r for r in schools}
@@ -594,7 +604,12 @@ def attention(rows: Sequence[IndicatorValue], year: int, limit: int = 12) -> lis
             what = _place_label(row)
             before = index.get((row.school_id, procedure, subject_id, grade, code, year - 1))
             shift = change_of(indicator, before.value if before else None, row.value)
-            if shift.verdict == dynamics.Verdict.NEGATIVE and before and before.n >= min_n:
+            if (
+                code in ATTENTION_RISES
+                and shift.verdict == dynamics.Verdict.NEGATIVE
+                and before
+                and before.n >= min_n
+            ):
                 reasons[row.school_id].append(  # type: ignore[index]
                     f"{what}: {indicator.name.split(': ', 1)[-1]} "
                     f"{formatting.number(shift.previous, indicator.places)} → "
