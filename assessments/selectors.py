@@ -159,10 +159,11 @@ def home_summary(user: Any) -> dict[str, Any]:
     campaigns = (
         Campaign.objects.for_user(user).filter(year=year) if year else Campaign.objects.none()
     )
+    counts = campaigns.aggregate(all=Count("pk"), open=Count("pk", filter=Q(is_locked=False)))
     return {
         "year": year,
-        "campaigns": campaigns.count(),
-        "open": campaigns.filter(is_locked=False).count(),
+        "campaigns": counts["all"],
+        "open": counts["open"],
         "uploads_waiting": ResultUpload.objects.for_user(user)
         .filter(status=UploadStatus.CHECKED)
         .count(),

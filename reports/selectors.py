@@ -64,7 +64,9 @@ def values_for(user: User) -> QuerySet[IndicatorValue]:
     return IndicatorValue.objects.for_user(user)
 
 
-def municipality_of(user: User, chosen: str | None = None) -> Municipality | None:
+def municipality_of(
+    user: User, chosen: str | None = None, candidates: list[Municipality] | None = None
+) -> Municipality | None:
     """The municipality a dashboard shows: the user's own, or (a deployment-wide user) the
     chosen one among those with stored values, else the first."""
     bound = user.municipality_id or (
@@ -72,7 +74,7 @@ def municipality_of(user: User, chosen: str | None = None) -> Municipality | Non
     )
     if bound:
         return Municipality.objects.filter(pk=bound).first()
-    candidates = available_municipalities()
+    candidates = available_municipalities() if candidates is None else candidates
     return next((m for m in candidates if str(m.pk) == chosen), None) or (
         candidates[0] if candidates else None
     )

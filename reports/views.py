@@ -35,7 +35,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "roadmaps": roadmaps_summary(user),
     }
     if user.sees_all_schools:  # the official's dashboard: the municipality at a glance
-        municipality = selectors.municipality_of(user, request.GET.get("municipality"))
+        candidates = None if user.municipality_id else selectors.available_municipalities()
+        municipality = selectors.municipality_of(user, request.GET.get("municipality"), candidates)
         board = selectors.dashboard(user, municipality)
         context["board"] = board
         context["progress"] = progress_of(
@@ -43,8 +44,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         )
         if board.rows:
             context["board_chart"] = _board_chart(board)
-        if not user.municipality_id:
-            context["municipalities"] = selectors.available_municipalities()
+        context["municipalities"] = candidates or []
     return render(request, "home.html", context)
 
 

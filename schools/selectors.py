@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from msoko.history import HistoryEntry, history_entries
 from msoko.models import User
+from schools.choices import ORG_TYPE_FAMILY, OrgFamily
 from schools.models import Municipality, School, SocialPassport, WellbeingSettings
 
 
@@ -44,9 +45,13 @@ def home_summary(user: User) -> dict[str, Any]:
     schools = School.objects.for_user(user)
     passports = SocialPassport.objects.for_user(user)
     latest_year = passports.order_by("-year").values_list("year", flat=True).first()
+    general = [t for t, family in ORG_TYPE_FAMILY.items() if family == OrgFamily.GENERAL]
+    counts = schools.filter(is_active=True).aggregate(
+        active=Count("pk"), general=Count("pk", filter=Q(org_type__in=general))
+    )
     return {
-        "schools": schools.filter(is_active=True).count(),
-        "general": schools.general().filter(is_active=True).count(),
+        "schools": counts["active"],
+        "general": counts["general"],
         "latest_year": latest_year,
         "shnsu": passports.filter(year=latest_year, is_shnsu=True).count() if latest_year else 0,
         "own_school": user.school if user.is_director else None,
