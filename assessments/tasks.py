@@ -61,6 +61,8 @@ def year_figures_compute_task(job_id: int) -> None:
             municipality_id=job.params["municipality_id"],
             job=job,
         )
+        if run is None:
+            return {"run_id": None, "message": "Данных за год нет: показатели не рассчитаны."}
         return {"run_id": run.pk, "message": "Показатели года рассчитаны."}
 
     job_run(job_id, work)

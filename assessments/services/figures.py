@@ -298,14 +298,17 @@ def year_figures_register(procedure: str) -> Callable[[YearComputation], YearCom
 @transaction.atomic
 def year_figures_compute(
     *, procedure: str, year: int, municipality_id: int, job: Job | None = None
-) -> FiguresRun:
+) -> FiguresRun | None:
     """Compute and store a procedure's year-level figures in one municipality (replaces the
-    last run of that procedure, year and municipality that has no campaign)."""
+    last run of that procedure, year and municipality that has no campaign). None: there is
+    nothing to compute from (the last run, if any, is removed)."""
     values, sources = YEAR_FIGURES[procedure](year, municipality_id)
     FiguresRun.objects.filter(
         campaign=None, procedure=procedure, year=year, municipality_id=municipality_id
     ).delete()
     values = list(values)
+    if not values:
+        return None
     run = FiguresRun.objects.create(
         campaign=None,
         year=year,

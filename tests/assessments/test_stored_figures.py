@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from assessments.figures import FIGURES_VERSION, from_data, to_data
 from assessments.indicators import CampaignStats, EgeStats
-from assessments.models import CampaignFigures, FiguresRun, Result
+from assessments.models import CampaignFigures, FiguresRun, IndicatorValue, Result
 from assessments.services.figures import figures_compute, figures_request
 from assessments.stats import campaign_report
 from assessments.stored import stored_report
@@ -169,12 +169,12 @@ def test_compute_indicators_command_computes_a_year(campaign: Any, capsys: Any) 
 def test_compute_indicators_says_when_a_year_has_no_campaigns() -> None:
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="Кампаний 1999 года не найдено"):
+    with pytest.raises(CommandError, match="Данных 1999 года не найдено"):
         call_command("compute_indicators", "--year", "1999")
 
 
 def test_an_import_triggers_the_computation(
-    director_a: Any, school_a: Any, django_capture_on_commit_callbacks: Any
+    director_a: Any, school_a: Any, django_capture_on_commit_callbacks: Any, client_for: Any
 ) -> None:
     from assessments.services.imports import upload_check, upload_confirm
     from tests.assessments.builders import f1_xlsx, sample_schools
@@ -191,3 +191,14 @@ def test_an_import_triggers_the_computation(
     assert [source["upload"] for source in run.sources] == [upload.pk]
     assert run.sources[0]["sha256"] == upload.sha256
     assert Job.objects.filter(kind="figures_compute", status="succeeded").count() == 1
+    # the indicator values follow, and the municipal indicator page shows them
+    value = IndicatorValue.objects.get(
+        campaign=campaign, school=school_a, code="vpr.participants", level="school"
+    )
+    assert value.value == 4 and value.n == 4
+    page = reverse("reports:indicator") + (
+        f"?code=vpr.participants&year={campaign.year}&grade={campaign.grade}"
+        f"&subject={campaign.subject_id}&small=on"
+    )
+    html = client_for(director_a).get(page).content.decode()
+    assert school_a.short_name in html[html.index("Рейтинг ОО") :]

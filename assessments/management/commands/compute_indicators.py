@@ -34,15 +34,18 @@ class Command(BaseCommand):
             for code in YEAR_FIGURES
             if not options.get("procedure") or options["procedure"] == code
         ]
-        if not campaigns.exists() and not year_procedures:
-            raise CommandError(f"Кампаний {options['year']} года не найдено.")
         runs = 0
         for code in year_procedures:  # figures of a whole year: ВсОШ, ЕГЭ per graduate
             for municipality_id in Municipality.objects.values_list("pk", flat=True):
-                year_figures_compute(
+                if year_figures_compute(
                     procedure=code, year=options["year"], municipality_id=municipality_id
-                )
-                runs += 1
+                ):
+                    runs += 1
+        if not runs and not campaigns.exists():
+            raise CommandError(
+                f"Данных {options['year']} года не найдено: нет ни кампаний, ни результатов "
+                "олимпиад, по которым считаются показатели года."
+            )
         for campaign in campaigns.order_by("procedure__order", "subject__name", "grade"):
             municipalities = figures_municipalities(campaign)
             for municipality_id in municipalities:
