@@ -19,7 +19,8 @@ from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
 
 # Bumped when a computation changes, so stored figures say which code made them.
-FIGURES_VERSION = 1
+# 2: CampaignStats.mark_cutoffs (the lowest primary score seen with each mark).
+FIGURES_VERSION = 2
 
 T = TypeVar("T")
 

@@ -15,7 +15,9 @@ Definitions:
   attempted (X, ``None``) counting 0; the same per mark group and per checked requirement
   (the sum over the requirement's tasks / (participants × sum of their maxima));
 * mastered — a basic (Б) task at ≥ 60 %, a П / В task at ≥ 30 % (ФИОКО);
-* journal comparison — of the participants with both a mark and a journal mark.
+* journal comparison — of the participants with both a mark and a journal mark;
+* mark cut-offs seen — for each mark, the lowest primary score of a pupil who got it
+  (:func:`mark_cutoffs`): where a campaign has no scale, the page infers its bands from it.
 
 Numbers: every percentage and mean is a ``Decimal`` computed from exact sums in one
 division (28 significant digits), never rounded inside this module, so thresholds are
@@ -61,6 +63,7 @@ __all__ = [
     "format_decimal",
     "group_by",
     "informativeness",
+    "mark_cutoffs",
     "normalize_level",
     "percent",
     "round_half_up",
@@ -279,6 +282,25 @@ class CampaignStats:
     journal: JournalComparison
     small_sample: bool
     informative: Informativeness
+    # mark → the lowest primary score seen with it; the default reads figures stored
+    # before it was (FIGURES_VERSION 1) as "not known".
+    mark_cutoffs: dict[int, Decimal] = field(default_factory=dict)
+
+
+def mark_cutoffs(pairs: Iterable[tuple[Number, int]]) -> dict[int, Decimal]:
+    """For each mark, the lowest primary score of the (primary score, mark) pairs that
+    got it, marks in ascending order: ``[(4, 3), (3, 3), (6, 4)]`` → ``{3: 3, 4: 6}``.
+
+    Where a campaign has no scale this is the best reading of its bands from the results;
+    it is what was seen, not a rule (a mark given under an ОГЭ-style condition, or a
+    typing error, shows as it is).
+    """
+    lowest: dict[int, Decimal] = {}
+    for primary, mark in pairs:
+        value = Decimal(primary)
+        if mark not in lowest or value < lowest[mark]:
+            lowest[mark] = value
+    return {mark: lowest[mark] for mark in sorted(lowest)}
 
 
 # --------------------------------------------------------------------------- computing
@@ -298,6 +320,7 @@ class _Totals:
     not_attempted: list[int] = field(default_factory=list)
     primary: Counter[Number] = field(default_factory=Counter)
     journal: Counter[tuple[int, int]] = field(default_factory=Counter)
+    primary_marks: Counter[tuple[Number, int]] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         if not self.not_attempted:
@@ -314,6 +337,7 @@ class _Totals:
             self.not_attempted[i] += value
         self.primary.update(other.primary)
         self.journal.update(other.journal)
+        self.primary_marks.update(other.primary_marks)
 
 
 def _check_mark(value: object, what: str) -> None:
@@ -329,6 +353,7 @@ def _accumulate(records: Iterable[ResultLike], tasks: Sequence[TaskLike]) -> _To
     absent = 0
     primary = totals.primary
     journal = totals.journal
+    primary_marks = totals.primary_marks
     for record in records:
         if record.absent:
             absent += 1
@@ -348,6 +373,8 @@ def _accumulate(records: Iterable[ResultLike], tasks: Sequence[TaskLike]) -> _To
         score = record.primary_score
         if score is not None:
             primary[score] += 1
+            if mark is not None:
+                primary_marks[(score, mark)] += 1
         journal_mark = record.journal_mark
         if journal_mark is not None:
             if journal_mark not in _MARK_SET:
@@ -484,6 +511,7 @@ def _finalize(totals: _Totals, tasks: Sequence[TaskLike], max_primary: int | Non
         journal=_journal(totals.journal),
         small_sample=participants < SMALL_SAMPLE,
         informative=informativeness(participants),
+        mark_cutoffs=mark_cutoffs(totals.primary_marks),
     )
 
 

@@ -13,6 +13,7 @@ municipality) but only his own school's rows; nothing else of another school lea
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from assessments import selectors
 from assessments.choices import ReferenceKind, ReferenceLevel, ThresholdKind, UploadStatus
 from assessments.indicators import (
     MARKS,
+    MASTERY_THRESHOLDS,
+    SMALL_SAMPLE,
     CampaignStats,
     EgeStats,
     Record,
@@ -47,7 +50,8 @@ from assessments.tables import (
     TaskTable,
     TrackerTable,
 )
-from msoko.charts import BarChart, mark_distribution
+from msoko import formatting
+from msoko.charts import BarChart, Histogram, Series, mark_distribution
 from msoko.exports import table_rows, xlsx_bytes
 from schools.models import School
 
@@ -265,6 +269,192 @@ def marks_chart(report: CampaignReport, focus: School | None = None) -> BarChart
         if ref is not None:
             groups.append((ref.get_level_display(), {m: ref.percent(str(m)) for m in MARKS}))
     return mark_distribution(f"Распределение отметок: {report.campaign}", groups)
+
+
+# --------------------------------------------------------------------------- charts
+# Every chart reads the report, i.e. the stored figures: a school (the director's, or the
+# one in focus), the municipality, and the region and Russia where they were imported.
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A chart of the results page and its small-sample warning («» when none)."""
+
+    chart: BarChart | Histogram
+    small: str = ""
+
+
+def _chart_school(report: CampaignReport, focus: School | None) -> School | None:
+    school = focus or (report.schools[0][0] if len(report.schools) == 1 else None)
+    return school if school is not None and report.school_stats(school.pk) else None
+
+
+def _chart_groups(report: CampaignReport, focus: School | None) -> list[tuple[str, CampaignStats]]:
+    """(name, figures) of the school in focus (if any) and of the municipality."""
+    school = _chart_school(report, focus)
+    groups = []
+    if school is not None:
+        groups.append((school.short_name, report.school_stats(school.pk)))
+    groups.append((report.total_label, report.total))
+    return [(name, stats) for name, stats in groups if stats is not None]
+
+
+def small_sample_warning(groups: Iterable[tuple[str, int]]) -> str:
+    """«Меньше 10 участников: …» for the groups of a chart with a small sample, else «»."""
+    few = [f"{name} ({n})" for name, n in groups if n < SMALL_SAMPLE]
+    if not few:
+        return ""
+    return (
+        f"Меньше {SMALL_SAMPLE} участников: {', '.join(few)} — проценты малоинформативны, "
+        "делать по ним выводы нельзя."
+    )
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """The first primary score of each mark «3»…«5» and where it comes from: the
+    campaign's scale, or inferred from the stored figures (the lowest primary score seen
+    with each mark), or nothing to show."""
+
+    scores: dict[int, int]
+    source: str  # SCALE, INFERRED, STALE (figures stored before cut-offs were) or NONE
+
+    SCALE = "scale"
+    INFERRED = "inferred"
+    STALE = "stale"
+    NONE = "none"
+
+
+def mark_cutoffs(report: CampaignReport) -> Cutoffs:
+    """The cut-offs marked on the primary-score histogram."""
+    if report.scale is not None:
+        bands = {band.mark: band.min_primary for band in report.scale.bands}
+        scores: dict[int, int] = {m: bands[m] for m in (3, 4, 5) if m in bands}
+        return Cutoffs(scores, Cutoffs.SCALE)
+    if not report.has_marks or report.total.with_mark == 0:
+        return Cutoffs({}, Cutoffs.NONE)
+    seen = report.total.mark_cutoffs  # over the whole municipality, as a scale would be
+    if not seen:
+        return Cutoffs({}, Cutoffs.STALE)
+    return Cutoffs({m: math.ceil(seen[m]) for m in (3, 4, 5) if m in seen}, Cutoffs.INFERRED)
+
+
+def distribution_charts(report: CampaignReport, focus: School | None = None) -> list[ChartBlock]:
+    """The primary-score histogram of the school in focus and of the municipality, with
+    the first score of each mark marked."""
+    cutoffs = mark_cutoffs(report)
+    markers = tuple((score, f"«{mark}»") for mark, score in sorted(cutoffs.scores.items()))
+    name = "Граница отметки" + (" (выведена)" if cutoffs.source == Cutoffs.INFERRED else "")
+    blocks = []
+    for group, stats in _chart_groups(report, focus):
+        bins = stats.primary_distribution
+        if not bins or stats.with_primary == 0:
+            continue
+        blocks.append(
+            ChartBlock(
+                Histogram(
+                    title=f"Распределение первичных баллов: {group}",
+                    bins=[str(score) for score in range(len(bins))],
+                    counts=list(bins),
+                    markers=[(p, label) for p, label in markers if p < len(bins)],
+                    x_label="Первичный балл",
+                    y_label="Участников",
+                    marker_name=name,
+                ),
+                small_sample_warning([(group, stats.participants)]),
+            )
+        )
+    return blocks
+
+
+def task_chart(report: CampaignReport, focus: School | None = None) -> ChartBlock | None:
+    """% выполнения of each task, labelled with its level, against the ФИОКО mastery
+    threshold of the level (60 % for Б, 30 % for П and В) drawn across the task."""
+    tasks = report.total.tasks
+    if not tasks or report.total.participants == 0:
+        return None
+    groups = _chart_groups(report, focus)
+    categories = tuple(task.number for task in tasks)
+    return ChartBlock(
+        BarChart(
+            title=f"Выполнение заданий по уровням, %: {report.campaign}",
+            categories=categories,
+            series=tuple(
+                Series(name, tuple(task.success for task in stats.tasks)) for name, stats in groups
+            ),
+            unit="%",
+            maximum=100.0,
+            marks=tuple((task.number, task.level) for task in tasks if task.level),
+            mark_name="Уровень",
+            targets=tuple(
+                (task.number, MASTERY_THRESHOLDS[task.level])
+                for task in tasks
+                if task.level in MASTERY_THRESHOLDS
+            ),
+            target_name="Порог освоения",
+            description=_task_description(groups),
+        ),
+        small_sample_warning((name, stats.participants) for name, stats in groups),
+    )
+
+
+def _task_description(groups: list[tuple[str, CampaignStats]]) -> str:
+    parts = []
+    for name, stats in groups:
+        parts.append(
+            f"{name}: "
+            + ", ".join(
+                f"{task.number} ({task.level or 'уровень не указан'}) — "
+                f"{_percent_text(task.success)}"
+                + (
+                    ""
+                    if task.mastered is None
+                    else (", освоено" if task.mastered else ", не освоено")
+                )
+                for task in stats.tasks
+            )
+        )
+    parts.append("Порог освоения: 60 % для заданий уровня Б, 30 % для П и В")
+    return "; ".join(parts) + "."
+
+
+def _percent_text(value: Decimal | None) -> str:
+    """As a chart writes a percentage (BarChart.text)."""
+    return formatting.DASH if value is None else f"{formatting.number(value)} %"
+
+
+JOURNAL_KEYS = (("lowered", "Понизили"), ("confirmed", "Подтвердили"), ("raised", "Повысили"))
+
+
+def journal_chart(report: CampaignReport, focus: School | None = None) -> ChartBlock | None:
+    """Понизили / подтвердили / повысили, % of the pupils with both marks."""
+    if not report.has_marks:
+        return None
+    series = []
+    sizes = []
+    for name, stats in _chart_groups(report, focus):
+        j = stats.journal
+        if j.compared:
+            series.append(Series(name, (j.lowered_percent, j.confirmed_percent, j.raised_percent)))
+            sizes.append((name, j.compared))
+    for level in _LEVELS:
+        ref = report.references.get((level, ReferenceKind.JOURNAL))
+        if ref is not None:
+            series.append(
+                Series(ref.get_level_display(), tuple(ref.percent(key) for key, _l in JOURNAL_KEYS))
+            )
+    if not sizes:
+        return None
+    return ChartBlock(
+        BarChart(
+            title=f"Отметки за работу и по журналу, %: {report.campaign}",
+            categories=tuple(label for _key, label in JOURNAL_KEYS),
+            series=tuple(series),
+            unit="%",
+            maximum=100.0,
+        ),
+        small_sample_warning(sizes),
+    )
 
 
 def _reference_marks_row(ref: ReferenceValue) -> dict[str, Any]:

@@ -74,7 +74,13 @@ class Series:
 
 @dataclass(frozen=True)
 class BarChart:
-    """Grouped bars: one group per category, one bar per series."""
+    """Grouped bars: one group per category, one bar per series.
+
+    `marks` write a label under a category (a task's level «Б»); `mark_name` heads their
+    column in the table. `targets` draw a dashed line across a category's group at a value
+    (a mastery threshold, 60 % for a basic task), named `target_name` in its <title> and
+    in the table.
+    """
 
     title: str
     categories: tuple[str, ...]
@@ -86,6 +92,9 @@ class BarChart:
     width: int = 640
     height: int = 280
     marks: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (category, label)
+    mark_name: str = ""
+    targets: tuple[tuple[str, Decimal | float | int], ...] = field(default_factory=tuple)
+    target_name: str = "Порог"
 
     def rows(self) -> list[list[str]]:
         """The data table: a row per category, a column per series, formatted as shown."""
@@ -96,7 +105,22 @@ class BarChart:
 
     @property
     def table(self) -> Table:
-        return Table(("", *(s.name for s in self.series)), self.rows())
+        """`rows()` with the columns of the marks (if named) and of the targets."""
+        marks, targets = dict(self.marks), dict(self.targets)
+        header = [""]
+        if self.mark_name:
+            header.append(self.mark_name)
+        header += [s.name for s in self.series]
+        if targets:
+            header.append(self.target_name)
+        rows = []
+        for category, row in zip(self.categories, self.rows(), strict=True):
+            if self.mark_name:
+                row.insert(1, marks.get(category, ""))
+            if targets:
+                row.append(self.text(targets.get(category)))
+            rows.append(row)
+        return Table(tuple(header), rows)
 
     def text(self, value: Decimal | float | int | None) -> str:
         return _text(value, self.places, self.unit)
@@ -111,6 +135,7 @@ def _draw(chart: BarChart) -> str:
     plot_w = chart.width - left - right
     plot_h = chart.height - top - bottom
     values = [float(v) for s in chart.series for v in s.values if v is not None]
+    values += [float(v) for _c, v in chart.targets]
     top_value = chart.maximum or max(values, default=0.0) or 1.0
     groups = max(len(chart.categories), 1)
     group_w = plot_w / groups
@@ -158,6 +183,15 @@ def _draw(chart: BarChart) -> str:
             parts.append(
                 f'<text x="{x + bar_w * 0.46:.1f}" y="{y - 2:.1f}" text-anchor="middle" '
                 f'font-size="9">{escape(formatting.number(value, chart.places))}</text>'
+            )
+        target = dict(chart.targets).get(category)
+        if target is not None:
+            y = top + plot_h - plot_h * float(target) / top_value
+            parts.append(
+                f'<line x1="{x0 - group_w * 0.05:.1f}" x2="{x0 + group_w * 0.85:.1f}" '
+                f'y1="{y:.1f}" y2="{y:.1f}" stroke="#000" stroke-width="1.5" '
+                f'stroke-dasharray="4 2"><title>{escape(chart.target_name)}, '
+                f"{escape(category)}: {escape(chart.text(target))}</title></line>"
             )
         label = dict(chart.marks).get(category, "")
         parts.append(
@@ -287,7 +321,7 @@ def _bin(chart: Histogram, position: int) -> str:
 def _draw_histogram(chart: Histogram) -> str:
     uid = f"chart{next(_ids)}"
     left = 56 if chart.y_label else 44
-    right, top = 12, 24  # room above the bars for the markers' labels
+    right, top = 12, 34  # room above the bars for the markers' labels, clear of the values
     bottom = 40 if chart.x_label else 24
     plot_w = chart.width - left - right
     plot_h = chart.height - top - bottom
@@ -343,9 +377,9 @@ def _draw_histogram(chart: Histogram) -> str:
         parts.append(
             f'<g class="chart-marker"><title>{escape(label)}: от {escape(_bin(chart, position))}'
             f"</title>"
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 10}" y2="{top + plot_h}" '
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 28}" y2="{top + plot_h}" '
             'stroke="#000" stroke-width="1.5" stroke-dasharray="4 2"/>'
-            f'<text x="{x + 3:.1f}" y="{top - 2}" font-size="11" font-weight="bold">'
+            f'<text x="{x + 3:.1f}" y="{top - 18}" font-size="11" font-weight="bold">'
             f"{escape(label)}</text></g>"
         )
     if chart.x_label:

@@ -131,13 +131,17 @@ def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "task_schools": stats.task_school_table(report),
             "requirements": stats.requirement_table(report),
         }
+        context["task_chart"] = stats.task_chart(report, focus)
     elif tab == "journal":
         tables |= {
             "journal": stats.journal_table(report),
             "journal_totals": stats.journal_comparison_table(report),
         }
+        context["journal_chart"] = stats.journal_chart(report, focus)
     elif tab == "distribution":
         tables["distribution"] = stats.distribution_table(report, focus)
+        context["cutoffs"] = stats.mark_cutoffs(report)
+        context["distribution_charts"] = stats.distribution_charts(report, focus)
     else:
         tables["tracker"] = tracker.table
     for table in tables.values():
