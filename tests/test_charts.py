@@ -49,6 +49,30 @@ def test_text_in_a_chart_is_escaped() -> None:
     ET.fromstring(svg)
 
 
+def test_bar_targets_are_drawn_and_tabled_with_the_marks() -> None:
+    chart = BarChart(
+        title="Задания",
+        categories=("1", "2"),
+        series=(Series("Муниципалитет", (Decimal("75"), Decimal("25"))),),
+        unit="%",
+        maximum=100.0,
+        marks=(("1", "Б"), ("2", "В")),
+        mark_name="Уровень",
+        targets=(("1", Decimal(60)), ("2", Decimal(30))),
+        target_name="Порог освоения",
+    )
+    root = ET.fromstring(chart.svg())
+    lines = [ln for ln in root.iter(f"{SVG}line") if ln.find(f"{SVG}title") is not None]
+    assert [ln.findtext(f"{SVG}title") for ln in lines] == [
+        "Порог освоения, 1: 60,0 %",
+        "Порог освоения, 2: 30,0 %",
+    ]
+    y60, y30 = (float(ln.get("y1") or 0) for ln in lines)
+    assert y60 < y30  # 60 % stands higher than 30 %
+    assert chart.table.header == ("", "Уровень", "Муниципалитет", "Порог освоения")
+    assert chart.table.rows == [["1", "Б", "75,0 %", "60,0 %"], ["2", "В", "25,0 %", "30,0 %"]]
+
+
 def _titles(svg: str) -> list[str]:
     return [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}title")]
 
