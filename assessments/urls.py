@@ -1,4 +1,4 @@
-from assessments.views import campaigns, medalists, olympiads, profiles, uploads
+from assessments.views import campaigns, figures, medalists, olympiads, profiles, uploads
 
 app_name = "assessments"
 
@@ -8,4 +8,5 @@ urlpatterns = (
     + profiles.urlpatterns
     + olympiads.urlpatterns
     + medalists.urlpatterns
+    + figures.urlpatterns
 )

@@ -31,6 +31,7 @@ from assessments.models import (
 )
 from msoko.jobs import job_create, job_enqueue
 from msoko.models import Job, User
+from schools.models import Municipality
 
 MARKS = "marks"
 EGE_PREFIX = "ege:"
@@ -238,13 +239,17 @@ def figures_municipalities(campaign: Campaign) -> list[int]:
     )
 
 
-def figures_request(*, campaign_id: int, user: User | None = None) -> list[Job]:
-    """Queue the computation of a campaign's figures, one job per municipality it touches."""
+def figures_request(
+    *, campaign_id: int, user: User | None = None, only: int | None = None
+) -> list[Job]:
+    """Queue the computation of a campaign's figures, one job per municipality it touches
+    (`only`: just that municipality)."""
     from assessments.tasks import figures_compute_task
 
     campaign = Campaign.objects.get(pk=campaign_id)
+    municipalities = [pk for pk in figures_municipalities(campaign) if only is None or pk == only]
     jobs = []
-    for municipality_id in figures_municipalities(campaign):
+    for municipality_id in municipalities:
         job = job_create(
             kind="figures_compute",
             title=f"Расчёт показателей: {campaign}"[:300],
@@ -259,7 +264,7 @@ def figures_request(*, campaign_id: int, user: User | None = None) -> list[Job]:
         jobs += year_figures_request(
             procedure=campaign.procedure.code,
             year=campaign.year,
-            municipality_ids=figures_municipalities(campaign),
+            municipality_ids=municipalities,
             user=user,
         )
     return jobs
@@ -359,4 +364,24 @@ def year_figures_request(
         )
         job_enqueue(job, year_figures_compute_task)
         jobs.append(job)
+    return jobs
+
+
+def figures_request_year(*, year: int, user: User | None = None) -> list[Job]:
+    """Queue every figure of a year (the specialist's button): each campaign's, with the year
+    computations after them, and the year computations of procedures without campaigns
+    (ВсОШ). A user bound to a municipality computes only his own."""
+    bound = user.municipality_id if user is not None else None
+    jobs = []
+    for campaign_id in Campaign.objects.filter(year=year).values_list("pk", flat=True):
+        jobs += figures_request(campaign_id=campaign_id, user=user, only=bound)
+    queued = {job.params.get("procedure") for job in jobs}
+    municipalities = Municipality.objects.values_list("pk", flat=True)
+    if bound is not None:
+        municipalities = municipalities.filter(pk=bound)
+    for procedure in YEAR_FIGURES:
+        if procedure not in queued:
+            jobs += year_figures_request(
+                procedure=procedure, year=year, municipality_ids=list(municipalities), user=user
+            )
     return jobs

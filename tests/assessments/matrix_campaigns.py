@@ -44,6 +44,9 @@ CASES: dict[str, Case] = {
     "assessments:campaign_template": Case(
         everyone(200), args=lambda w: [w["campaign"].pk], scoped=False
     ),
+    "assessments:year_compute": Case(
+        editors_only(302), method="post", data={"year": "2026", "next": "/analytics/indicator/"}
+    ),
     "assessments:threshold_list": Case(everyone(200)),
     "assessments:threshold_create": Case(editors_only()),
     "assessments:threshold_update": Case(

@@ -145,7 +145,7 @@ def test_the_school_card_shows_the_years_with_sparklines(
 ) -> None:
     html = client_for(official).get(reverse("reports:school_card", args=[school_a.pk])).content
     text = html.decode()
-    assert "<th scope=\"col\" class=\"num\">2025</th>" in text and ">2026</th>" in text
+    assert '<th scope="col" class="num">2025</th>' in text and ">2026</th>" in text
     assert "+40,0 п.п." in text  # % «2»: 0 → 40
     start = text.index("<svg", text.index("Результаты по годам"))
     svg = ET.fromstring(text[start : text.index("</svg>", start) + len("</svg>")])
@@ -219,3 +219,19 @@ def test_a_year_with_no_data_says_so(client_for: Any, specialist: Any) -> None:
     assert "Сохранённых значений этого показателя пока нет" in html
     home = client_for(specialist).get(reverse("home")).content.decode()
     assert "Рассчитанных показателей пока нет" in home
+
+
+def test_the_year_button_recomputes_every_figure_of_the_year(
+    years: dict[int, Any], client_for: Any, specialist: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    IndicatorValue.objects.filter(year=2026).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(specialist).post(
+            reverse("assessments:year_compute"), {"year": "2026", "next": "/analytics/indicator/"}
+        )
+    assert response.status_code == 302 and response["Location"] == "/analytics/indicator/"
+    assert IndicatorValue.objects.filter(year=2026, code="vpr.fail_share").count() == 3
+    outside = client_for(specialist).post(
+        reverse("assessments:year_compute"), {"year": "2026", "next": "https://evil.example/"}
+    )
+    assert outside["Location"] == "/"
