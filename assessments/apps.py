@@ -11,3 +11,6 @@ class AssessmentsConfig(AppConfig):
         # Registers this app's import flow with the shared upload flow (msoko.uploads), so
         # a worker that runs an import job knows it.
         import assessments.services.imports  # noqa: F401
+
+        # Registers the ВсОШ year computation with the figures registry (YEAR_FIGURES).
+        from assessments.services import olympiads  # noqa: F401

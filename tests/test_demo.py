@@ -227,3 +227,36 @@ def test_demo_loads_road_maps_once(demo: str) -> None:
     assert Occurrence.objects.filter(status="in_progress").exists()
     call_command("load_demo", "--quiet", stdout=io.StringIO())
     assert Roadmap.objects.count() == count and Occurrence.objects.count() == occurrences_before
+
+
+def test_demo_olympiad_figures_are_stored_and_believable(demo: str, client_for: Any) -> None:
+    from django.urls import reverse
+
+    from assessments.models import OlympiadResult
+
+    years = set(IndicatorValue.objects.filter(procedure="vsosh").values_list("year", flat=True))
+    assert years == {2024, 2025, 2026}
+
+    def per_100(login: str) -> Decimal:
+        row = IndicatorValue.objects.get(
+            procedure="vsosh",
+            year=2026,
+            part="school",
+            subject=None,
+            school__login=login,
+            code="vsosh.participants_per_100",
+        )
+        return row.value
+
+    # Гимназия № 2 (favourable context) writes far more than Красноборская СОШ (poor)
+    assert per_100("edu330102") > per_100("edu330208") + 15
+    winners = OlympiadResult.objects.filter(year=2026, stage="municipal", status="winner")
+    assert 10 < winners.count() < 100  # a few winners at the municipal stage
+    codes = OlympiadResult.objects.values_list("participant_code", flat=True)[:500]
+    assert all(re.fullmatch(r"\d{2}-\d{3}-\d{4}", code) for code in codes)  # codes, no names
+    count = OlympiadResult.objects.count()
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    assert OlympiadResult.objects.count() == count
+    director = User.objects.get(username="director")
+    page = client_for(director).get(reverse("assessments:olympiad_summary"))
+    assert page.status_code == 200 and "Моя организация" in page.content.decode()

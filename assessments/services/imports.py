@@ -44,7 +44,7 @@ from assessments.models import (
     ResultUpload,
 )
 from assessments.parsing import ParsedFile, TaskSpec
-from assessments.services.figures import figures_request
+from assessments.services.figures import figures_request, year_figures_request
 from assessments.services.import_plan import (
     AGGREGATE_FORMATS,
     AGGREGATE_KIND,
@@ -153,10 +153,25 @@ class ResultsFlow(ImportFlow):
         if campaign_id is not None:  # the stored figures follow every import (a separate job)
             user = upload.uploaded_by
             transaction.on_commit(lambda: figures_request(campaign_id=campaign_id, user=user))
+        elif plan.format == parsing.FORMAT_VSOSH and plan.olympiad_year is not None:
+            _olympiad_figures_request(plan.olympiad_year, plan.row_school.values(), upload)
         return counts
 
 
 RESULTS = flow_register(ResultsFlow())
+
+
+def _olympiad_figures_request(year: int, school_ids: Any, upload: ResultUpload) -> None:
+    """The ВсОШ year figures follow every olympiad import (a job per municipality)."""
+    municipality_ids = sorted(
+        set(School.objects.filter(pk__in=set(school_ids)).values_list("municipality_id", flat=True))
+    )
+    user = upload.uploaded_by
+    transaction.on_commit(
+        lambda: year_figures_request(
+            procedure="vsosh", year=year, municipality_ids=municipality_ids, user=user
+        )
+    )
 
 
 def upload_check(

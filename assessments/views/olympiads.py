@@ -1,7 +1,100 @@
-"""Pages of olympiads (issue 8); filled in by the work on them."""
+"""Pages of ВсОШ: the summary of a year and stage, and one school's olympiad history.
+
+Both read the stored figures (`assessments.selectors_olympiads`), never the results: the
+figures are computed by the job after each olympiad import.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import re
 
-urlpatterns: list[URLPattern] = []
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path
+from django_tables2 import RequestConfig
+
+from assessments import selectors_olympiads as selectors
+from assessments.tables_olympiads import OlympiadSchoolTable, OlympiadSubjectTable
+from msoko import charts
+from msoko.access import AuthedHttpRequest, role_required
+from schools.models import School
+
+CHART_LABEL = 16  # characters of a school's name under its bar
+
+
+def awarded_chart(summary: selectors.Summary) -> charts.BarChart | None:
+    """Winners and prize-winners per 100 pupils by school (highest first), and the
+    municipality's; None when no school has the figure."""
+    lines = [line for line in summary.schools if line.figures.awarded_per_100 is not None]
+    if not lines:
+        return None
+    lines.sort(key=lambda line: (-(line.figures.awarded_per_100 or 0), line.school.short_name))
+    names = [line.school.short_name for line in lines]
+    values = [line.figures.awarded_per_100 for line in lines]
+    if summary.total is not None and summary.total.awarded_per_100 is not None:
+        names.append("Муниципалитет")
+        values.append(summary.total.awarded_per_100)
+    return charts.BarChart(
+        title=(
+            f"ВсОШ {summary.year}, {summary.stage_label} этап: победителей и призёров "
+            "на 100 обучающихся"
+        ),
+        categories=tuple(_short(name) for name in names),
+        series=(charts.Series("Победителей и призёров на 100", tuple(values)),),
+        width=max(640, 90 * len(names)),
+    )
+
+
+# The legal form before a school's name says nothing under a bar: «МБОУ СОШ № 1» → «СОШ № 1».
+LEGAL_FORM = re.compile(r"^[МГЧН][БАК]?ОУ\s+")
+
+
+def _short(name: str) -> str:
+    name = LEGAL_FORM.sub("", name)
+    return name if len(name) <= CHART_LABEL else name[: CHART_LABEL - 1] + "…"
+
+
+@role_required()
+def olympiad_summary(request: AuthedHttpRequest) -> HttpResponse:
+    """ВсОШ of a year and stage: by subject, by school (sortable) and a chart."""
+    summary = selectors.summary_for(
+        request.user,
+        year=request.GET.get("year"),
+        stage=request.GET.get("stage"),
+        municipality=request.GET.get("municipality"),
+    )
+    context = {
+        "summary": summary,
+        "title": "ВсОШ: участники, победители и призёры",
+        "stage_labels": selectors.STAGE_LABELS,
+        "can_upload": request.user.can_edit or request.user.is_director,
+    }
+    if summary.has_data:
+        subject_table = OlympiadSubjectTable(summary.subjects)
+        school_table = OlympiadSchoolTable(summary.schools)
+        RequestConfig(request, paginate=False).configure(subject_table)
+        RequestConfig(request, paginate=False).configure(school_table)
+        context |= {
+            "subject_table": subject_table,
+            "school_table": school_table,
+            "chart": awarded_chart(summary),
+        }
+    return render(request, "assessments/olympiad_summary.html", context)
+
+
+@role_required()
+def olympiad_school(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One school's ВсОШ over the years, and its participant codes and statuses (no names)."""
+    school = get_object_or_404(School.objects.for_user(request.user), pk=pk)
+    history = selectors.school_history(request.user, school, year=request.GET.get("year"))
+    return render(
+        request,
+        "assessments/olympiad_school.html",
+        {"history": history, "school": school, "title": f"ВсОШ: {school.short_name}"},
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("olympiads/", olympiad_summary, name="olympiad_summary"),
+    path("olympiads/school/<int:pk>/", olympiad_school, name="olympiad_school"),
+]

@@ -113,6 +113,7 @@ class Command(BaseCommand):
                 message = module.load_demo(specialist=specialist)
             if message:
                 self.stdout.write(message)
+        self.stdout.write(import_module("assessments.demo_olympiad").load_demo(general, years))
         self.stdout.write(self._compute_figures())
 
     @staticmethod
