@@ -307,6 +307,10 @@ class CardSeries:
     change: dynamics.Change
     sparkline: Any = None  # the chart of `points`, set by the view
 
+    @property
+    def informative_label(self) -> str:
+        return "" if self.n_last is None else INFORMATIVENESS_LABELS[informativeness(self.n_last)]
+
 
 @dataclass
 class CardRow:
@@ -651,6 +655,11 @@ class CohortPair:
     before: IndicatorValue
     after: IndicatorValue
     change: dynamics.Change
+
+    @property
+    def small(self) -> bool:
+        """Either side below RANKING_MIN_PARTICIPANTS: the change is not reliable."""
+        return min(self.before.n, self.after.n) < settings.RANKING_MIN_PARTICIPANTS
 
 
 @dataclass
