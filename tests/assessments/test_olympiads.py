@@ -279,3 +279,48 @@ def test_results_without_figures_are_told_apart(
     text = _text(client_for(specialist).get(_summary_url(year=YEAR)).content)
     assert "показатели ещё не рассчитаны" in text
     assert f"compute_indicators --year {YEAR}" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("olympiad_year")
+def test_the_school_table_sorts_by_a_column(
+    specialist: Any, school_a: Any, school_b: Any, client_for: Any
+) -> None:
+    client = client_for(specialist)
+
+    def order(**query: Any) -> list[str]:
+        text = _text(client.get(_summary_url(**query)).content)
+        table = text[text.index("По организациям") :]
+        return sorted(
+            [school_a.short_name, school_b.short_name], key=lambda name: table.index(name)
+        )
+
+    # by default the most winners and prize-winners per 100 first: A 0,6, B 0,5
+    assert order() == [school_a.short_name, school_b.short_name]
+    # winners per 100: B 0,5 before A 0,2
+    assert order(**{"s-sort": "-winners_per_100"}) == [school_b.short_name, school_a.short_name]
+
+
+@pytest.mark.django_db
+def test_the_summary_reads_a_constant_number_of_queries(
+    municipality: Any, school_a: Any, school_b: Any, specialist: Any, client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SchoolFactory
+
+    client = client_for(specialist)
+
+    def queries() -> int:
+        year_figures_compute(procedure="vsosh", year=YEAR, municipality_id=municipality.pk)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_summary_url()).status_code == 200
+        return len(captured)
+
+    add_results(school_a, RESULTS_A)
+    client.get(_summary_url())  # warm the per-process caches
+    few = queries()
+    for _ in range(4):
+        add_results(SchoolFactory(municipality=municipality), RESULTS_B)
+    assert queries() == few
