@@ -420,7 +420,7 @@ def _task_description(groups: list[tuple[str, CampaignStats]]) -> str:
 
 def _percent_text(value: Decimal | None) -> str:
     """As a chart writes a percentage (BarChart.text)."""
-    return formatting.DASH if value is None else f"{formatting.number(value)} %"
+    return formatting.percent(value)
 
 
 JOURNAL_KEYS = (("lowered", "Понизили"), ("confirmed", "Подтвердили"), ("raised", "Повысили"))

@@ -63,7 +63,8 @@ class Table:
 
 def _text(value: Decimal | float | int | None, places: int, unit: str) -> str:
     shown = formatting.number(value, places)
-    return f"{shown} {unit}".strip() if value is not None and unit else shown
+    # the unit after a no-break space, as msoko.formatting.percent writes it
+    return f"{shown}{formatting.BEFORE_UNIT}{unit}" if value is not None and unit else shown
 
 
 @dataclass(frozen=True)

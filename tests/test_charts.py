@@ -28,18 +28,18 @@ def test_a_chart_parses_and_carries_its_title_and_values() -> None:
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.find(f"{SVG}title").text == "Распределение отметок"  # type: ignore[union-attr]
     tips = [t.text for t in root.iter(f"{SVG}title")][1:]
-    assert "Муниципалитет, «2»: 37,5 %" in tips and "МБОУ СОШ № 1, «5»: 20,0 %" in tips
+    assert "Муниципалитет, «2»: 37,5\u00a0%" in tips and "МБОУ СОШ № 1, «5»: 20,0\u00a0%" in tips
     assert not any("«4»: —" in (tip or "") for tip in tips)  # a missing value draws no bar
     fills = {r.get("fill") for r in root.iter(f"{SVG}rect")}
     assert PALETTE[0] in fills and PALETTE[1] in fills
-    assert "Муниципалитет: «2» — 37,5 %" in root.find(f"{SVG}desc").text  # type: ignore[union-attr]
+    assert "Муниципалитет: «2» — 37,5\u00a0%" in root.find(f"{SVG}desc").text  # type: ignore[union-attr]
 
 
 def test_the_data_table_has_the_same_numbers_as_shown() -> None:
     chart = BarChart(
         title="Т", categories=("a", "b"), series=(Series("x", (Decimal("12.25"), None)),), unit="%"
     )
-    assert chart.rows() == [["a", "12,3 %"], ["b", "—"]]
+    assert chart.rows() == [["a", "12,3\u00a0%"], ["b", "—"]]
 
 
 def test_text_in_a_chart_is_escaped() -> None:
@@ -64,13 +64,16 @@ def test_bar_targets_are_drawn_and_tabled_with_the_marks() -> None:
     root = ET.fromstring(chart.svg())
     lines = [ln for ln in root.iter(f"{SVG}line") if ln.find(f"{SVG}title") is not None]
     assert [ln.findtext(f"{SVG}title") for ln in lines] == [
-        "Порог освоения, 1: 60,0 %",
-        "Порог освоения, 2: 30,0 %",
+        "Порог освоения, 1: 60,0\u00a0%",
+        "Порог освоения, 2: 30,0\u00a0%",
     ]
     y60, y30 = (float(ln.get("y1") or 0) for ln in lines)
     assert y60 < y30  # 60 % stands higher than 30 %
     assert chart.table.header == ("", "Уровень", "Муниципалитет", "Порог освоения")
-    assert chart.table.rows == [["1", "Б", "75,0 %", "60,0 %"], ["2", "В", "25,0 %", "30,0 %"]]
+    assert chart.table.rows == [
+        ["1", "Б", "75,0\u00a0%", "60,0\u00a0%"],
+        ["2", "В", "25,0\u00a0%", "30,0\u00a0%"],
+    ]
 
 
 def _titles(svg: str) -> list[str]:
@@ -129,17 +132,17 @@ def test_a_sparkline_shows_its_points_a_gap_and_the_last_value() -> None:
     assert root.get("viewBox") == "0 0 120 32" and root.get("class") == "sparkline"
     titles = _titles(svg)
     assert titles[0] == "Доля «2» по годам"
-    assert "2022: 12,3 %" in titles and "2025: 9,5 %" in titles
+    assert "2022: 12,3\u00a0%" in titles and "2025: 9,5\u00a0%" in titles
     assert not any(t.startswith("2023") for t in titles)  # a gap draws no point
     assert len(list(root.iter(f"{SVG}circle"))) == 3
     lines = list(root.iter(f"{SVG}polyline"))
     assert len(lines) == 1 and len((lines[0].get("points") or "").split()) == 2  # 2024–2025
-    assert [t.text for t in root.iter(f"{SVG}text")] == ["9,5 %"]  # the last value
+    assert [t.text for t in root.iter(f"{SVG}text")] == ["9,5\u00a0%"]  # the last value
     assert chart.table.rows == [
-        ["2022", "12,3 %"],
+        ["2022", "12,3\u00a0%"],
         ["2023", "—"],
-        ["2024", "8,0 %"],
-        ["2025", "9,5 %"],
+        ["2024", "8,0\u00a0%"],
+        ["2025", "9,5\u00a0%"],
     ]
 
 
@@ -172,7 +175,7 @@ def test_the_results_page_shows_the_mark_chart_with_its_table(
     campaign = hand_campaign(school_a, school_b)
     page = client_for(director_a).get(campaign.get_absolute_url()).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "Таблица данных" in page
-    assert f"{school_a.short_name}, «2»: 40,0 %" in page
+    assert f"{school_a.short_name}, «2»: 40,0\u00a0%" in page
     assert school_b.short_name not in page  # a director's chart has his school only
     wide = client_for(specialist).get(campaign.get_absolute_url()).content.decode()
-    assert "Муниципалитет, «2»: 37,5 %" in wide
+    assert "Муниципалитет, «2»: 37,5\u00a0%" in wide

@@ -194,27 +194,27 @@ def test_task_chart_by_level_with_the_mastery_thresholds(
     chart = _charts(page)[f"Выполнение заданий по уровням, %: {campaign}"]
     tips = _tips(chart)
     expected = {
-        "Муниципалитет, 1: 75,0 %",
-        "Муниципалитет, 2: 75,0 %",
-        "Муниципалитет, 3К1: 54,2 %",
-        "Муниципалитет, 3К2: 25,0 %",
-        "МБОУ СОШ № 1, 1: 80,0 %",
-        "МБОУ СОШ № 1, 3К1: 46,7 %",
-        "МБОУ СОШ № 1, 3К2: 30,0 %",
-        "Порог освоения, 1: 60,0 %",
-        "Порог освоения, 2: 60,0 %",
-        "Порог освоения, 3К1: 30,0 %",
-        "Порог освоения, 3К2: 30,0 %",
+        "Муниципалитет, 1: 75,0\u00a0%",
+        "Муниципалитет, 2: 75,0\u00a0%",
+        "Муниципалитет, 3К1: 54,2\u00a0%",
+        "Муниципалитет, 3К2: 25,0\u00a0%",
+        "МБОУ СОШ № 1, 1: 80,0\u00a0%",
+        "МБОУ СОШ № 1, 3К1: 46,7\u00a0%",
+        "МБОУ СОШ № 1, 3К2: 30,0\u00a0%",
+        "Порог освоения, 1: 60,0\u00a0%",
+        "Порог освоения, 2: 60,0\u00a0%",
+        "Порог освоения, 3К1: 30,0\u00a0%",
+        "Порог освоения, 3К2: 30,0\u00a0%",
     }
     assert expected <= set(tips)
     labels = [t.text for t in chart.iter(f"{SVG}text")]
     assert labels.count("Б") == 2 and labels.count("П") == 1 and labels.count("В") == 1
-    assert "3К2 (В) — 25,0 %, не освоено" in (chart.findtext(f"{SVG}desc") or "")
+    assert "3К2 (В) — 25,0\u00a0%, не освоено" in (chart.findtext(f"{SVG}desc") or "")
     assert "60 % для базовых заданий (Б), 30 % для повышенных (П) и высоких (В)" in page
     # the table: level, both series and the threshold for each task
     assert re.search(
-        r'<th scope="row">3К1</th><td class="num">П</td><td class="num">46,7 %</td>'
-        r'<td class="num">54,2 %</td><td class="num">30,0 %</td>',
+        r'<th scope="row">3К1</th><td class="num">П</td><td class="num">46,7\u00a0%</td>'
+        r'<td class="num">54,2\u00a0%</td><td class="num">30,0\u00a0%</td>',
         page,
     )
     assert "Меньше 10 участников: МБОУ СОШ № 1 (5), Муниципалитет (8)" in page
@@ -230,14 +230,14 @@ def test_journal_chart_with_the_school_the_municipality_and_russia(
     chart = _charts(page)[f"Отметки за работу и по журналу, %: {campaign}"]
     tips = set(_tips(chart))
     assert {
-        "МБОУ СОШ № 1, Понизили: 50,0 %",
-        "МБОУ СОШ № 1, Подтвердили: 25,0 %",
-        "МБОУ СОШ № 1, Повысили: 25,0 %",
-        "Муниципалитет, Понизили: 42,9 %",
-        "Муниципалитет, Подтвердили: 28,6 %",
-        "Муниципалитет, Повысили: 28,6 %",
-        "Россия, Понизили: 20,0 %",
-        "Россия, Подтвердили: 70,0 %",
+        "МБОУ СОШ № 1, Понизили: 50,0\u00a0%",
+        "МБОУ СОШ № 1, Подтвердили: 25,0\u00a0%",
+        "МБОУ СОШ № 1, Повысили: 25,0\u00a0%",
+        "Муниципалитет, Понизили: 42,9\u00a0%",
+        "Муниципалитет, Подтвердили: 28,6\u00a0%",
+        "Муниципалитет, Повысили: 28,6\u00a0%",
+        "Россия, Понизили: 20,0\u00a0%",
+        "Россия, Подтвердили: 70,0\u00a0%",
     } <= tips
     assert not any(tip.startswith("Регион") for tip in tips)  # no regional figures imported
     assert "Меньше 10 участников: МБОУ СОШ № 1 (4), Муниципалитет (7)" in page
@@ -277,4 +277,6 @@ def test_a_directors_charts_show_his_school_and_the_municipality_only(
         f"Выполнение заданий по уровням, %: {campaign}"
     ]
     # school B: task 1 — 4/6 = 66,7 %; the municipality's 75 % beside it
-    assert {"МБОУ Каменская СОШ, 1: 66,7 %", "Муниципалитет, 1: 75,0 %"} <= set(_tips(tasks))
+    assert {"МБОУ Каменская СОШ, 1: 66,7\u00a0%", "Муниципалитет, 1: 75,0\u00a0%"} <= set(
+        _tips(tasks)
+    )
