@@ -306,6 +306,7 @@ class World:
     schools: list[int]
     roadmaps: list[int]
     counts: dict[str, int]
+    general: list[int] = field(default_factory=list)  # general schools: their cards
 
 
 def django_setup(env: dict[str, str]) -> None:
@@ -376,6 +377,7 @@ def bench_users(users: int) -> World:
         roadmaps=list(
             Roadmap.objects.for_user(specialist).values_list("pk", flat=True).order_by("pk")
         ),
+        general=list(School.objects.general().values_list("pk", flat=True).order_by("pk")),
         counts={
             "школ (общеобразовательных)": School.objects.general().count(),
             "организаций": School.objects.count(),
@@ -806,6 +808,7 @@ def specialist_visit(b: Browser, plan: Plan, first: bool) -> None:
         lambda: b.get(urls["roadmaps:roadmap_list"]()),
         lambda: b.get(urls["roadmaps:roadmap_detail"](rng.choice(world.roadmaps))),
         lambda: b.get(urls["roadmaps:roadmap_timeline"](rng.choice(world.roadmaps))),
+        *analytics_actions(b, plan),
     ]
     if first:
         b.get(urls["home"]())
@@ -814,6 +817,25 @@ def specialist_visit(b: Browser, plan: Plan, first: bool) -> None:
         with contextlib.suppress(RequestFailed):
             rng.choice(actions)()
         b.think(*plan.think)
+
+
+#: The analytics pages (reports, ВсОШ, medalists), each opened only if its route exists.
+INDICATOR_CODES = ("vpr.fail_share", "vpr.quality", "oge.quality", "ege.mean_test")
+
+
+def analytics_actions(b: Browser, plan: Plan) -> list[Callable[[], Any]]:
+    urls, world, rng = plan.urls, plan.world, b.rng
+    actions: list[Callable[[], Any]] = []
+    if "reports:indicator" in urls:
+        actions.append(
+            lambda: b.get(urls["reports:indicator"](), {"code": rng.choice(INDICATOR_CODES)})
+        )
+    if "reports:school_card" in urls and world.general:
+        actions.append(lambda: b.get(urls["reports:school_card"](rng.choice(world.general))))
+    for name in ("assessments:olympiad_summary", "assessments:medalist_list"):
+        if name in urls:
+            actions.append(lambda _n=name: b.get(urls[_n]()))
+    return actions
 
 
 def official_visit(b: Browser, plan: Plan, first: bool) -> None:
@@ -828,6 +850,10 @@ def official_visit(b: Browser, plan: Plan, first: bool) -> None:
             urls["assessments:campaign_detail"](rng.choice(world.campaigns)),
             {"tab": rng.choice(("figures", "figures", "journal", "tracker"))},
         )
+        b.think(*plan.think)
+    analytics = analytics_actions(b, plan)
+    for _ in range(rng.randint(1, 3) if analytics else 0):
+        rng.choice(analytics)()
         b.think(*plan.think)
 
 
@@ -872,6 +898,19 @@ def person_loop(
         return
 
 
+def route_exists(name: str) -> bool:
+    """Whether the URL configuration names a route `name` ("namespace:name" included)."""
+    from django.urls import get_resolver
+
+    resolver = get_resolver()
+    *namespaces, view = name.split(":")
+    for namespace in namespaces:
+        if namespace not in resolver.namespace_dict:
+            return False
+        resolver = resolver.namespace_dict[namespace][1]
+    return view in resolver.reverse_dict
+
+
 def drive(world: World, args: argparse.Namespace) -> Recorder:
     from django.urls import reverse
 
@@ -881,6 +920,15 @@ def drive(world: World, args: argparse.Namespace) -> Recorder:
         "assessments:upload_list", "assessments:upload_create", "roadmaps:occurrence_list",
         "roadmaps:roadmap_list", "roadmaps:roadmap_detail", "roadmaps:roadmap_timeline",
     ]  # fmt: skip
+    # Pages being written while this bench is: each is opened only once its route exists.
+    optional = [
+        "reports:school_card", "reports:indicator",
+        "assessments:olympiad_summary", "assessments:medalist_list",
+    ]  # fmt: skip
+    missing = [name for name in optional if not route_exists(name)]
+    if missing:
+        say(f"Маршрутов ещё нет, эти страницы не открываются: {', '.join(missing)}")
+    names += [name for name in optional if name not in missing]
     urls = {name: (lambda *a, _n=name: reverse(_n, args=a)) for name in names}
     plan = Plan(world=world, urls=urls, think=(args.think[0], args.think[1]))
     ramp = min(20.0, args.duration / 4)  # people arrive over the first seconds, not at once
