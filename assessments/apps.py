@@ -8,6 +8,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Оценочные процедуры"
 
     def ready(self) -> None:
+        # Registers the ЕГЭ per-graduate year computation («ege») and the medalist flow.
+        import assessments.services.graduates
+
         # Registers this app's import flow with the shared upload flow (msoko.uploads), so
         # a worker that runs an import job knows it.
         import assessments.services.imports  # noqa: F401

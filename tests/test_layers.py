@@ -26,6 +26,7 @@ PURE_MODULES = (
     "assessments.indicators",
     "assessments.dynamics",
     "assessments.cohorts",
+    "assessments.graduates",
     "assessments.olympiads",
     "assessments.parsing",
     "roadmaps.deadlines",
