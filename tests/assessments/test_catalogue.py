@@ -109,3 +109,11 @@ def test_the_catalogue_page_shows_every_formula(specialist: Any, client_for: Any
     for indicator in catalogue.CATALOGUE.values():
         assert indicator.code in page and indicator.formula.replace("«", "&laquo;")[:20]
     assert "Участники с отметкой «2», делённые на участников с отметкой" in page
+
+
+def test_every_year_indicator_has_a_registered_year_computation() -> None:
+    from assessments.services.figures import YEAR_FIGURES
+
+    year_procedures = {i.procedure for i in catalogue.CATALOGUE.values() if i.figures == "year"}
+    assert year_procedures == {"vsosh", "ege"}
+    assert year_procedures <= set(YEAR_FIGURES)
