@@ -27,7 +27,7 @@ class MedalistForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        schools = School.objects.for_user(user).order_by("short_name")
+        schools = School.objects.for_user(user).general().order_by("short_name")
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
 

@@ -236,14 +236,14 @@ def conditions_for_year(
     year: int, rules: Iterable[tuple[int, str, MedalCondition]]
 ) -> dict[str, list[MedalCondition]]:
     """Each medal's conditions for `year` from (rule year, medal, condition) rows: the
-    latest rule year not after `year`, per medal (rules change by order, not every year)."""
+    latest rule year not after `year`, per medal (rules change by order, not every year);
+    within a group, in the order given (the subjects' order)."""
     by_medal: dict[str, dict[int, list[MedalCondition]]] = {}
     for rule_year, medal, condition in rules:
         if rule_year <= year:
             by_medal.setdefault(medal, {}).setdefault(rule_year, []).append(condition)
     return {
-        medal: sorted(years[max(years)], key=lambda c: (c.group, c.subject))
-        for medal, years in by_medal.items()
+        medal: sorted(years[max(years)], key=lambda c: c.group) for medal, years in by_medal.items()
     }
 
 

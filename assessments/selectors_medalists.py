@@ -222,7 +222,7 @@ def medalists_page(
     wanted = _year(year)
     year_value = wanted if wanted is not None else (years[0] if years else None)
     medalists = Medalist.objects.for_user(user).select_related("school")
-    schools = School.objects.for_user(user)
+    schools = School.objects.for_user(user).general()
     if chosen is not None:
         medalists = medalists.filter(school__municipality=chosen)
         schools = schools.filter(municipality=chosen)

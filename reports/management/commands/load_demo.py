@@ -114,6 +114,7 @@ class Command(BaseCommand):
             if message:
                 self.stdout.write(message)
         self.stdout.write(import_module("assessments.demo_olympiad").load_demo(general, years))
+        self.stdout.write(import_module("assessments.demo_medalists").load_demo(years))
         self.stdout.write(self._compute_figures())
 
     @staticmethod
