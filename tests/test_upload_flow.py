@@ -30,7 +30,7 @@ def _stored(specialist: Any) -> RoadmapImport:
 
 
 def test_every_importer_registers_its_flow() -> None:
-    assert {"results", "registry", "roadmap"} <= set(FLOWS)
+    assert {"results", "registry", "roadmap", "medalists"} <= set(FLOWS)
 
 
 def test_the_file_is_stored_once_with_its_report_and_checked(specialist: Any) -> None:

@@ -383,6 +383,11 @@ def medalists_check(
         return parsed
     logins = {cells["login"] for _row, cells in raw}
     schools = {s.login: s for s in School.objects.filter(login__in=logins)}
+    visible = (
+        set(School.objects.for_user(user).filter(login__in=logins).values_list("pk", flat=True))
+        if user is not None
+        else {s.pk for s in schools.values()}
+    )
     bound = user_municipality_id(user)
     this_year = timezone.localdate().year
     seen: dict[tuple[int, int, str], int] = {}
@@ -410,7 +415,7 @@ def medalists_check(
             problem(row, "login", f"ОО с логином «{cells['login']}» нет в реестре")
         elif bound and school.municipality_id != bound:
             problem(row, "login", f"ОО «{school.short_name}» — другого муниципалитета")
-        elif user is not None and not School.objects.for_user(user).filter(pk=school.pk).exists():
+        elif school.pk not in visible:
             problem(row, "login", f"ОО «{school.short_name}» вам недоступна")
         code = cells["code"]
         if not code:
