@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
@@ -510,28 +510,46 @@ class Dashboard:
     codes: dict[str, list[catalogue.Indicator]]
 
 
+class Value(NamedTuple):
+    """A stored value as a plain tuple: the home page reads thousands of them."""
+
+    level: str
+    school_id: int | None
+    procedure: str
+    subject_id: int | None
+    grade: int | None
+    code: str
+    year: int
+    value: Decimal | None
+    n: int
+
+
+_VALUE_FIELDS = Value._fields
+PROCEDURE_LABELS = dict(ProcedureCode.choices)
+
+
 def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
     """The municipality at a glance for its latest year: key indicators by procedure with the
     change since last year and the region and Russia; the schools needing attention."""
     if municipality is None:
         return Dashboard(None, None, {}, [], {})
     values = values_for(user).filter(municipality=municipality, part="")
-    year = latest_year(values.filter(level=IndicatorLevel.MUNICIPALITY))
+    codes = [code for group in HOME_CODES.values() for code in group]
+    totals = [
+        Value(*row)
+        for row in values.filter(level__in=TOTAL_LEVELS, code__in=codes).values_list(*_VALUE_FIELDS)
+    ]
+    year = max((v.year for v in totals if v.level == IndicatorLevel.MUNICIPALITY), default=None)
     if year is None:
         return Dashboard(municipality, None, {}, [], {})
-    codes = [code for group in HOME_CODES.values() for code in group]
-    rows = list(
-        values.filter(code__in=codes, year__in=[year, year - 1]).select_related("subject", "school")
-    )
-    by_place: dict[tuple[Any, ...], dict[tuple[str, str, int], IndicatorValue]] = defaultdict(dict)
-    for row in rows:
-        if row.level in TOTAL_LEVELS:
+    by_place: dict[tuple[Any, ...], dict[tuple[str, str, int], Value]] = defaultdict(dict)
+    for row in totals:
+        if row.year in (year, year - 1):
             by_place[(row.procedure, row.subject_id, row.grade)][
                 (row.code, row.level, row.year)
             ] = row
-    labels = dict(ProcedureCode.choices)
+    subjects = {s.pk: s for s in Subject.objects.all()}
     result: dict[str, list[HomeRow]] = {}
-    subjects = {r.subject_id: r.subject for r in rows if r.subject is not None}
     for place in sorted(
         by_place,
         key=lambda p: (
@@ -561,88 +579,91 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
                     russia=russia.value if russia else None,
                 )
             )
-        result.setdefault(labels[place[0]], []).append(
+        result.setdefault(PROCEDURE_LABELS[place[0]], []).append(
             HomeRow(
                 procedure=place[0],
-                subject=subjects.get(place[1]),
+                subject=subjects.get(place[1]) if place[1] else None,
                 grade=place[2],
                 cells=cells,
             )
         )
+    school_rows = [
+        Value(*row)
+        for row in values.filter(
+            level=IndicatorLevel.SCHOOL, code__in=ATTENTION_CODES, year__in=[year, year - 1]
+        ).values_list(*_VALUE_FIELDS)
+    ]
     return Dashboard(
         municipality=municipality,
         year=year,
         rows=result,
-        attention=attention(rows, year),
-        codes={labels[p]: [catalogue.get(c) for c in group] for p, group in HOME_CODES.items()},
+        attention=attention(school_rows, year, subjects),
+        codes={
+            PROCEDURE_LABELS[p]: [catalogue.get(c) for c in group]
+            for p, group in HOME_CODES.items()
+        },
     )
 
 
 #: Shares whose rise by DYNAMICS_NEGATIVE_RISE_PP points or more calls for attention (the
-#: ФИОКО rule for the share of «2», and its ЕГЭ counterpart).
+#: ФИОКО rule for the share of «2», and its ЕГЭ counterpart); the share of «2» is also
+#: checked against the worst tenth of the schools.
 ATTENTION_RISES = ("vpr.fail_share", "oge.fail_share", "ege.below_min")
+ATTENTION_CODES = ATTENTION_RISES
 
 
-def attention(rows: Sequence[IndicatorValue], year: int, limit: int = 12) -> list[Attention]:
+def attention(
+    rows: Sequence[Value], year: int, subjects: dict[int, Subject], limit: int = 12
+) -> list[Attention]:
     """Schools needing attention in `year`, each with its reasons, most reasons first:
     a share of «2» (ЕГЭ: below the minimum) that rose by DYNAMICS_NEGATIVE_RISE_PP points or
     more (the ФИОКО rule), and a share of «2» in the worst tenth of the municipality's
     schools (PERCENTILE.INC 90 %). Samples below RANKING_MIN_PARTICIPANTS are left out."""
     min_n = max(settings.RANKING_MIN_PARTICIPANTS, 1)
-    schools = [r for r in rows if r.level == IndicatorLevel.SCHOOL and r.school is not None]
-    index = {(r.school_id, r.procedure, r.subject_id, r.grade, r.code, r.year): r for r in schools}
-    groups: dict[tuple[Any, ...], list[IndicatorValue]] = defaultdict(list)
-    for row in schools:
+    index = {(r.school_id, r.procedure, r.subject_id, r.grade, r.code, r.year): r for r in rows}
+    groups: dict[tuple[Any, ...], list[Value]] = defaultdict(list)
+    for row in rows:
         if row.year == year and row.n >= min_n and row.value is not None:
             groups[(row.procedure, row.subject_id, row.grade, row.code)].append(row)
     reasons: dict[int, list[str]] = defaultdict(list)
-    found: dict[int, School] = {}
     for (procedure, subject_id, grade, code), group in sorted(
         groups.items(), key=lambda item: (item[0][0], item[0][1] or 0, item[0][2] or 0, item[0][3])
     ):
         indicator = catalogue.get(code)
+        name = indicator.name.split(": ", 1)[-1]
         cut = (
             dynamics.percentile_inc([r.value for r in group if r.value is not None], Decimal("0.9"))
             if code.endswith(".fail_share") and len(group) >= 5
             else None
         )
+        what = _place_label(procedure, subjects.get(subject_id or 0), grade)
         for row in group:
-            what = _place_label(row)
-            before = index.get((row.school_id, procedure, subject_id, grade, code, year - 1))
+            school_id = row.school_id
+            assert school_id is not None
+            before = index.get((school_id, procedure, subject_id, grade, code, year - 1))
             shift = change_of(indicator, before.value if before else None, row.value)
-            if (
-                code in ATTENTION_RISES
-                and shift.verdict == dynamics.Verdict.NEGATIVE
-                and before
-                and before.n >= min_n
-            ):
-                reasons[row.school_id].append(  # type: ignore[index]
-                    f"{what}: {indicator.name.split(': ', 1)[-1]} "
-                    f"{formatting.number(shift.previous, indicator.places)} → "
+            if shift.verdict == dynamics.Verdict.NEGATIVE and before and before.n >= min_n:
+                reasons[school_id].append(
+                    f"{what}: {name} {formatting.number(shift.previous, indicator.places)} → "
                     f"{formatting.number(shift.current, indicator.places)} "
                     f"({formatting.signed(shift.delta, indicator.places)} п.п.)"
-                    if indicator.unit == "%"
-                    else f"{what}: {indicator.name.split(': ', 1)[-1]} "
-                    f"{formatting.number(shift.previous, indicator.places)} → "
-                    f"{formatting.number(shift.current, indicator.places)}"
                 )
-                found[row.school_id] = row.school  # type: ignore[index,assignment]
             if cut is not None and row.value is not None and row.value >= cut and row.value > 0:
-                reasons[row.school_id].append(  # type: ignore[index]
-                    f"{what}: доля «2» {formatting.number(row.value, 1)} % — в худших 10 % ОО "
-                    f"муниципалитета"
+                reasons[school_id].append(
+                    f"{what}: доля «2» {formatting.percent(row.value)} — в худших 10 % ОО "
+                    "муниципалитета"
                 )
-                found[row.school_id] = row.school  # type: ignore[index,assignment]
-    ordered = sorted(found, key=lambda pk: (-len(reasons[pk]), found[pk].short_name))
-    return [Attention(school=found[pk], reasons=reasons[pk]) for pk in ordered[:limit]]
+    schools = School.objects.in_bulk(list(reasons))
+    ordered = sorted(reasons, key=lambda pk: (-len(reasons[pk]), schools[pk].short_name))
+    return [Attention(school=schools[pk], reasons=reasons[pk]) for pk in ordered[:limit]]
 
 
-def _place_label(row: IndicatorValue) -> str:
-    label = dict(ProcedureCode.choices)[row.procedure]
-    if row.subject is not None:
-        label += f", {row.subject.name.lower()}"
-    if row.grade:
-        label += f", {row.grade} кл."
+def _place_label(procedure: str, subject: Subject | None, grade: int | None) -> str:
+    label = PROCEDURE_LABELS[procedure]
+    if subject is not None:
+        label += f", {subject.name.lower()}"
+    if grade:
+        label += f", {grade} кл."
     return label
 
 
