@@ -1,9 +1,14 @@
 """Charts as SVG drawn on the server: one specification for the page and (later) the PDF.
 
-Three kinds, each plain data with the same two readings:
+Four kinds, each plain data with the same two readings:
 
 - `BarChart(title=, categories=(…), series=(Series(name, values), …), unit=, places=)`:
   grouped bars, one group per category, one bar per series;
+- `HBarChart(title=, categories=(…), series=Series(name, values), reference=,
+  reference_label=, highlight=)`: horizontal bars, a row per category (30 schools), the
+  label on the left and the value at the bar's end, a labelled vertical reference line
+  (the municipality's value) and one highlighted category (the user's own school); its
+  height grows with the rows and its text keeps one readable size;
 - `Histogram(title=, bins=(labels…), counts=(…), markers=((position, label), …),
   x_label=, y_label=)`: counts over consecutive bins (a primary score 0…max), with
   labelled vertical lines at the left edge of the bin `position` (the first score of a
@@ -33,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
+from typing import ClassVar
 
 from msoko import formatting
 
@@ -245,6 +251,234 @@ def _pattern(uid: str, index: int) -> str:
         f'<pattern id="{uid}-h{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
         f"{shapes[kind]}</pattern>"
     )
+
+
+@dataclass(frozen=True)
+class HBarChart:
+    """Horizontal bars: one row per category (a school), to compare many of them.
+
+    Each row has its category's label on the left (wrapped onto a second line past
+    `LABEL_CHARS` characters, never squeezed), its bar and its value written at the bar's
+    end. The height grows with the rows (`ROW` px each) and the text has a fixed size, so
+    30 schools read as well as 3; the SVG carries its natural width and height and is
+    drawn 1:1 unless the page is narrower. `reference` draws one labelled vertical dashed
+    line at a value (the municipality's), `reference_label` naming it on the line, in its
+    <title> and as the last row of the table. `highlight` is one category (the user's own
+    school) drawn in another colour with a hatch, named `highlight_name` in the legend and
+    in its bar's <title>. The rows are drawn in the order given: sort before.
+    """
+
+    title: str
+    categories: tuple[str, ...]
+    series: Series
+    unit: str = ""
+    places: int = 1
+    description: str = ""
+    maximum: float | None = None  # the scale's top; by default the largest value
+    reference: Decimal | float | int | None = None
+    reference_label: str = ""
+    highlight: str | None = None
+    highlight_name: str = "Выделено"
+    width: int = 680
+
+    FONT: ClassVar[int] = 12  # px, the size of every text
+    ROW: ClassVar[int] = 22  # px a row of one line
+    LINE: ClassVar[int] = 14  # px more for a label's second line
+    LABEL_CHARS: ClassVar[int] = 34  # characters a label line holds
+    CHAR: ClassVar[float] = 8.0  # px a character at FONT: generous (Cyrillic, «№», «Ш»)
+
+    def __post_init__(self) -> None:
+        if len(self.categories) != len(self.series.values):
+            raise ValueError(
+                f"{len(self.categories)} categories but {len(self.series.values)} values"
+            )
+        object.__setattr__(self, "categories", tuple(self.categories))
+
+    def text(self, value: Decimal | float | int | None) -> str:
+        return _text(value, self.places, self.unit)
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [category, self.text(value)]
+            for category, value in zip(self.categories, self.series.values, strict=True)
+        ]
+
+    @property
+    def table(self) -> Table:
+        """A row per category, then the reference's (if any), formatted as shown."""
+        rows = self.rows()
+        if self.reference is not None:
+            rows.append([self.reference_label or "Ориентир", self.text(self.reference)])
+        return Table(("", self.series.name), rows)
+
+    def labels(self) -> list[list[str]]:
+        """Each category's label as drawn: one or two lines."""
+        return [_wrap(category, self.LABEL_CHARS) for category in self.categories]
+
+    @property
+    def height(self) -> int:
+        return _hbar_layout(self)[2]
+
+    def svg(self) -> Svg:
+        return Svg(_draw_hbar(self))
+
+
+def _wrap(text: str, chars: int, lines: int = 2) -> list[str]:
+    """`text` in lines of at most `chars` characters, broken at spaces; past `lines`
+    lines the last one ends with «…» (the full text is in the bar's <title>)."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > chars:  # a word longer than a line is cut
+            if line:
+                out.append(line)
+                line = ""
+            out.append(word[: chars - 1] + "-")
+            word = word[chars - 1 :]
+        if line and len(line) + 1 + len(word) > chars:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line or not out:
+        out.append(line)
+    if len(out) > lines:
+        rest = " ".join(out[lines - 1 :])
+        out = [*out[: lines - 1], rest[: chars - 1].rstrip() + "…"]
+    return out
+
+
+def _hbar_layout(chart: HBarChart) -> tuple[list[list[str]], list[int], int, int, int]:
+    """The labels' lines, the rows' heights, the SVG's height, the top of the first row
+    and the left edge of the bars."""
+    labels = chart.labels()
+    heights = [chart.ROW + chart.LINE * (len(lines) - 1) for lines in labels]
+    longest = max((len(line) for lines in labels for line in lines), default=0)
+    left = int(min(longest, chart.LABEL_CHARS) * chart.CHAR) + 16
+    top = 30 if chart.reference is not None else 8
+    legend = 30
+    return labels, heights, top + sum(heights) + legend, top, left
+
+
+def _describe_hbar(chart: HBarChart) -> str:
+    if chart.description:
+        return chart.description
+    text = f"{chart.series.name}: " + ", ".join(
+        f"{c} — {chart.text(v)}" for c, v in zip(chart.categories, chart.series.values, strict=True)
+    )
+    if chart.reference is not None:
+        text += f". {chart.reference_label or 'Ориентир'} — {chart.text(chart.reference)}"
+    return text
+
+
+def _draw_hbar(chart: HBarChart) -> str:
+    uid = f"chart{next(_ids)}"
+    font = chart.FONT
+    labels, heights, height, top, left = _hbar_layout(chart)
+    shown = [
+        formatting.number(v, chart.places) if v is not None else formatting.DASH
+        for v in chart.series.values
+    ]
+    right = int(max((len(t) for t in shown), default=1) * chart.CHAR) + 14
+    plot_w = chart.width - left - right
+    values = [float(v) for v in chart.series.values if v is not None]
+    if chart.reference is not None:
+        values.append(float(chart.reference))
+    top_value = chart.maximum or max(values, default=0.0) or 1.0
+    bottom = top + sum(heights)
+
+    def x_of(value: Decimal | float | int) -> float:
+        return left + plot_w * max(float(value), 0.0) / top_value
+
+    halo = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {height}" '
+        f'width="{chart.width}" height="{height}" class="chart-hbar" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" font-size="{font}">',
+        f'<title id="{uid}-title">{escape(chart.title)}</title>',
+        f'<desc id="{uid}-desc">{escape(_describe_hbar(chart))}</desc>',
+        f"<defs>{_pattern(uid, 1)}</defs>" if chart.highlight is not None else "",
+    ]
+    for step in range(1, 5):  # light guides at ¼, ½, ¾ and the top of the scale
+        x = left + plot_w * step / 4
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" stroke="#e3e3e3" '
+            'stroke-width="1" aria-hidden="true"/>'
+        )
+    y = top
+    texts = []
+    for category, lines, row_h, value, value_text in zip(
+        chart.categories, labels, heights, chart.series.values, shown, strict=True
+    ):
+        middle = y + row_h / 2
+        mine = category == chart.highlight
+        weight = ' font-weight="bold"' if mine else ""
+        first = middle + font * 0.35 - (len(lines) - 1) * chart.LINE / 2
+        parts.append(
+            f'<text x="{left - 8}" y="{first:.1f}" text-anchor="end"{weight}>'
+            + "".join(
+                f'<tspan x="{left - 8}" dy="{0 if i == 0 else chart.LINE}">{escape(line)}</tspan>'
+                for i, line in enumerate(lines)
+            )
+            + "</text>"
+        )
+        tip = f"{chart.series.name}, {category}: {chart.text(value)}"
+        if mine:
+            tip += f" ({chart.highlight_name})"
+        bar_h = chart.ROW - 8
+        bar_y = middle - bar_h / 2
+        end = x_of(value) if value is not None else float(left)
+        if value is not None:
+            fill = PALETTE[1] if mine else PALETTE[0]
+            parts.append(
+                f'<rect x="{left}" y="{bar_y:.1f}" width="{end - left:.1f}" height="{bar_h}" '
+                f'fill="{fill}"><title>{escape(tip)}</title></rect>'
+            )
+            if mine:
+                parts.append(
+                    f'<rect x="{left}" y="{bar_y:.1f}" width="{end - left:.1f}" '
+                    f'height="{bar_h}" fill="url(#{uid}-h1)" aria-hidden="true"/>'
+                )
+        no_bar = f"<title>{escape(tip)}</title>" if value is None else ""
+        texts.append(
+            f'<text x="{end + 4:.1f}" y="{middle + font * 0.35:.1f}"{weight} {halo}>'
+            f"{no_bar}{escape(value_text)}</text>"
+        )
+        y += row_h
+    parts.append(
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="#000" '
+        'stroke-width="1" aria-hidden="true"/>'
+    )
+    if chart.reference is not None:
+        x = x_of(chart.reference)
+        name = chart.reference_label or "Ориентир"
+        label = f"{name}: {chart.text(chart.reference)}"
+        if x - left < plot_w / 2:
+            anchor, at = "start", x + 4
+        else:
+            anchor, at = "end", x - 4
+        parts.append(
+            f'<g class="chart-reference"><title>{escape(label)}</title>'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 14}" y2="{bottom}" stroke="#000" '
+            'stroke-width="1.5" stroke-dasharray="5 3"/>'
+            f'<text x="{at:.1f}" y="{top - 10}" text-anchor="{anchor}" font-weight="bold">'
+            f"{escape(label)}</text></g>"
+        )
+    parts += texts  # the values over the reference line and the guides, on a white halo
+    x, y = float(left), height - 10
+    legend = []  # what is drawn: the plain bars, the highlighted one
+    if any(c != chart.highlight for c in chart.categories) or chart.highlight is None:
+        legend.append((PALETTE[0], "", chart.series.name))
+    if chart.highlight is not None and chart.highlight in chart.categories:
+        legend.append((PALETTE[1], f"url(#{uid}-h1)", chart.highlight_name))
+    for fill, hatch, name in legend:
+        parts.append(f'<rect x="{x:.0f}" y="{y - 10}" width="12" height="12" fill="{fill}"/>')
+        if hatch:
+            parts.append(f'<rect x="{x:.0f}" y="{y - 10}" width="12" height="12" fill="{hatch}"/>')
+        parts.append(f'<text x="{x + 16:.0f}" y="{y}">{escape(name)}</text>')
+        x += 16 + len(name) * chart.CHAR + 20
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 @dataclass(frozen=True)

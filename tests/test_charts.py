@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from msoko.charts import PALETTE, BarChart, Histogram, Series, Sparkline, mark_distribution
+from msoko.charts import (
+    PALETTE,
+    BarChart,
+    HBarChart,
+    Histogram,
+    Series,
+    Sparkline,
+    mark_distribution,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -157,6 +165,14 @@ def test_every_chart_escapes_its_text_and_is_markup_safe() -> None:
     charts = [
         Histogram(title="<i>", bins=["<b>"], counts=[1], markers=[(0, "<m>")], x_label="&"),
         Sparkline(title="<i>", points=[("<b>", 1)], unit="<u>"),
+        HBarChart(
+            title="<i>",
+            categories=("<b>",),
+            series=Series("&", (1,)),
+            reference=1,
+            reference_label="<r>",
+            highlight="<b>",
+        ),
     ]
     for chart in charts:
         svg = chart.svg()
@@ -164,6 +180,89 @@ def test_every_chart_escapes_its_text_and_is_markup_safe() -> None:
         assert "<b>" not in svg and "&lt;b&gt;" in svg and "<i>" not in svg
         rendered = Template("{{ chart.svg }}").render(Context({"chart": chart}))
         assert rendered.startswith("<svg ")  # not escaped a second time
+
+
+def _schools(n: int) -> HBarChart:
+    return HBarChart(
+        title="Победителей и призёров на 100 обучающихся",
+        categories=tuple(f"СОШ № {i}" for i in range(1, n + 1)),
+        series=Series("На 100", tuple(Decimal(n - i) / 4 for i in range(n))),
+        reference=Decimal("1.25"),
+        reference_label="Муниципалитет",
+    )
+
+
+def test_a_horizontal_bar_chart_has_a_row_per_category_with_its_value() -> None:
+    chart = _schools(30)
+    svg = chart.svg()
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.get("class") == "chart-hbar"
+    assert root.find(f"{SVG}title").text == chart.title  # type: ignore[union-attr]
+    titles = _titles(svg)
+    assert "На 100, СОШ № 1: 7,5" in titles and "На 100, СОШ № 30: 0,3" in titles
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    for value in chart.series.values:  # every value is written at its bar's end
+        assert chart.text(value) in texts
+    labels = ["".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("text-anchor")]
+    assert [f"СОШ № {i}" for i in range(1, 31)] == [x for x in labels if x.startswith("СОШ")]
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    widths = [float(r.get("width") or 0) for r in bars]
+    assert len(bars) == 30 and widths == sorted(widths, reverse=True)
+    # the size of a row and of its text stays: 30 rows are drawn taller, not smaller
+    assert root.get("font-size") == "12" and root.get("width") == "680"
+    assert chart.height == float(root.get("height") or 0) == float(root.get("viewBox").split()[3])  # type: ignore[union-attr]
+    assert _schools(30).height - _schools(10).height == 20 * HBarChart.ROW
+
+
+def test_a_horizontal_bar_chart_draws_its_reference_line_and_tables_it() -> None:
+    chart = _schools(4)  # 1 … 0,25 against 1,25: the line stands right of every bar
+    root = ET.fromstring(chart.svg())
+    (reference,) = (g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-reference")
+    assert reference.findtext(f"{SVG}title") == "Муниципалитет: 1,3"
+    assert reference.findtext(f"{SVG}text") == "Муниципалитет: 1,3"
+    x = float(reference.find(f"{SVG}line").get("x1") or 0)  # type: ignore[union-attr]
+    ends = [
+        float(r.get("x") or 0) + float(r.get("width") or 0)
+        for r in root.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    ]
+    assert all(end < x for end in ends)
+    assert "Муниципалитет — 1,3" in (root.findtext(f"{SVG}desc") or "")
+    assert chart.table.header == ("", "На 100")
+    assert chart.table.rows[-2:] == [["СОШ № 4", "0,3"], ["Муниципалитет", "1,3"]]
+    plain = HBarChart(title="Т", categories=("a",), series=Series("x", (1,)))
+    assert 'class="chart-reference"' not in plain.svg() and plain.table.rows == [["a", "1,0"]]
+
+
+def test_a_horizontal_bar_chart_wraps_long_labels_and_highlights_a_category() -> None:
+    long = "Средняя общеобразовательная школа с углублённым изучением отдельных предметов"
+    chart = HBarChart(
+        title="Т",
+        categories=("СОШ № 1", long, "СОШ № 3"),
+        series=Series("x", (Decimal(3), None, Decimal(1))),
+        highlight="СОШ № 3",
+        highlight_name="Моя организация",
+    )
+    svg = chart.svg()
+    root = ET.fromstring(svg)
+    lines = chart.labels()[1]
+    assert len(lines) == 2 and all(len(line) <= HBarChart.LABEL_CHARS for line in lines)
+    assert lines[0] == "Средняя общеобразовательная школа"
+    assert chart.height == _one_line(chart) + HBarChart.LINE  # the wrapped row is taller
+    titles = _titles(svg)
+    assert f"x, {long}: —" in titles  # the whole name, no bar for a missing value
+    assert "x, СОШ № 3: 1,0 (Моя организация)" in titles
+    mine = [r for r in root.iter(f"{SVG}rect") if r.get("fill", "").startswith("url(#")]
+    assert len(mine) == 2  # the highlighted bar and its legend swatch carry the hatch
+    assert "Моя организация" in [t.text for t in root.iter(f"{SVG}text")]
+    with pytest.raises(ValueError):
+        HBarChart(title="Т", categories=("a", "b"), series=Series("x", (1,)))
+
+
+def _one_line(chart: HBarChart) -> int:
+    return HBarChart(
+        title=chart.title, categories=("a",) * len(chart.categories), series=chart.series
+    ).height
 
 
 @pytest.mark.django_db

@@ -19,39 +19,40 @@ from msoko import charts
 from msoko.access import AuthedHttpRequest, role_required
 from schools.models import School
 
-CHART_LABEL = 16  # characters of a school's name under its bar
 
-
-def awarded_chart(summary: selectors.Summary) -> charts.BarChart | None:
-    """Winners and prize-winners per 100 pupils by school (highest first), and the
-    municipality's; None when no school has the figure."""
+def awarded_chart(summary: selectors.Summary, own: School | None = None) -> charts.HBarChart | None:
+    """Winners and prize-winners per 100 pupils by school, a row each (highest first), the
+    municipality's as the reference line and `own` (a director's school) highlighted; None
+    when no school has the figure."""
     lines = [line for line in summary.schools if line.figures.awarded_per_100 is not None]
     if not lines:
         return None
     lines.sort(key=lambda line: (-(line.figures.awarded_per_100 or 0), line.school.short_name))
-    names = [line.school.short_name for line in lines]
-    values = [line.figures.awarded_per_100 for line in lines]
-    if summary.total is not None and summary.total.awarded_per_100 is not None:
-        names.append("Муниципалитет")
-        values.append(summary.total.awarded_per_100)
-    return charts.BarChart(
+    total = summary.total.awarded_per_100 if summary.total is not None else None
+    return charts.HBarChart(
         title=(
             f"ВсОШ {summary.year}, {summary.stage_label} этап: победителей и призёров "
             "на 100 обучающихся"
         ),
-        categories=tuple(_short(name) for name in names),
-        series=(charts.Series("Победителей и призёров на 100", tuple(values)),),
-        width=max(640, 90 * len(names)),
+        categories=tuple(_short(line.school.short_name) for line in lines),
+        series=charts.Series(
+            "Победителей и призёров на 100",
+            tuple(line.figures.awarded_per_100 for line in lines),
+        ),
+        reference=total,
+        reference_label="Муниципалитет",
+        highlight=_short(own.short_name) if own is not None else None,
+        highlight_name="Моя организация",
     )
 
 
-# The legal form before a school's name says nothing under a bar: «МБОУ СОШ № 1» → «СОШ № 1».
+# The legal form before a school's name says nothing beside its bar (every school has one):
+# «МБОУ СОШ № 1» → «СОШ № 1». The rest is kept whole: the chart wraps a long name.
 LEGAL_FORM = re.compile(r"^[МГЧН][БАК]?ОУ\s+")
 
 
 def _short(name: str) -> str:
-    name = LEGAL_FORM.sub("", name)
-    return name if len(name) <= CHART_LABEL else name[: CHART_LABEL - 1] + "…"
+    return LEGAL_FORM.sub("", name)
 
 
 @role_required()
@@ -77,7 +78,7 @@ def olympiad_summary(request: AuthedHttpRequest) -> HttpResponse:
         context |= {
             "subject_table": subject_table,
             "school_table": school_table,
-            "chart": awarded_chart(summary),
+            "chart": awarded_chart(summary, request.user.own_school()),
         }
     return render(request, "assessments/olympiad_summary.html", context)
 

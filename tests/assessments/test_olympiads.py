@@ -257,8 +257,24 @@ def test_the_chart_carries_its_title_and_values(specialist: Any, client_for: Any
     # the municipality: 2 + 2 of 700 = 0,57… → 0,6 (0,2857 + 0,2857 stored)
     assert ">0,6</text>" in svg.group(0) and ">0,5</text>" in svg.group(0)
     assert "Победителей и призёров на 100, СОШ № 1: 0,6" in svg.group(0)
+    # a row per school, best first, and the municipality as the labelled reference line
+    assert svg.group(0).index("СОШ № 1</tspan>") < svg.group(0).index("Каменская СОШ</tspan>")
+    assert "<title>Муниципалитет: 0,6</title>" in svg.group(0)
+    assert "Моя организация" not in svg.group(0)  # nothing is highlighted for a specialist
     table = html[svg.end() :]
     assert '<th scope="row">Каменская СОШ</th><td class="num">0,5</td>' in table
+    assert '<th scope="row">Муниципалитет</th><td class="num">0,6</td>' in table
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("olympiad_year")
+def test_a_directors_chart_highlights_his_school(director_a: Any, client_for: Any) -> None:
+    html = client_for(director_a).get(_summary_url()).content.decode()
+    svg = re.search(r"<svg.*?</svg>", html, flags=re.S)
+    assert svg is not None
+    assert "Победителей и призёров на 100, СОШ № 1: 0,6 (Моя организация)" in svg.group(0)
+    assert "<title>Муниципалитет: 0,6</title>" in svg.group(0)
+    assert "Каменская СОШ" not in svg.group(0)
 
 
 @pytest.mark.django_db
