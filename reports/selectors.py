@@ -535,10 +535,15 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
         return Dashboard(None, None, {}, [], {})
     values = values_for(user).filter(municipality=municipality, part="")
     codes = [code for group in HOME_CODES.values() for code in group]
-    totals = [
+    # One read: the totals of every year, and the schools' shares that attention looks at.
+    rows = [
         Value(*row)
-        for row in values.filter(level__in=TOTAL_LEVELS, code__in=codes).values_list(*_VALUE_FIELDS)
+        for row in values.filter(
+            Q(level__in=TOTAL_LEVELS, code__in=codes)
+            | Q(level=IndicatorLevel.SCHOOL, code__in=ATTENTION_CODES)
+        ).values_list(*_VALUE_FIELDS)
     ]
+    totals = [v for v in rows if v.level != IndicatorLevel.SCHOOL]
     year = max((v.year for v in totals if v.level == IndicatorLevel.MUNICIPALITY), default=None)
     if year is None:
         return Dashboard(municipality, None, {}, [], {})
@@ -588,10 +593,7 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
             )
         )
     school_rows = [
-        Value(*row)
-        for row in values.filter(
-            level=IndicatorLevel.SCHOOL, code__in=ATTENTION_CODES, year__in=[year, year - 1]
-        ).values_list(*_VALUE_FIELDS)
+        v for v in rows if v.level == IndicatorLevel.SCHOOL and v.year in (year, year - 1)
     ]
     return Dashboard(
         municipality=municipality,

@@ -257,7 +257,7 @@ def home_summary(user: User, today: datetime.date | None = None) -> dict[str, An
     today = today or timezone.localdate()
     mine = occurrences_for(user).filter(task__roadmap__status=RoadmapStatus.APPROVED)
     mine = mine.exclude(status__in=CLOSED_STATUSES)
-    return {
-        "overdue": mine.filter(due__lt=today).count(),
-        "soon": mine.filter(due__gte=today, due__lte=today + datetime.timedelta(days=30)).count(),
-    }
+    return mine.aggregate(
+        overdue=Count("pk", filter=Q(due__lt=today)),
+        soon=Count("pk", filter=Q(due__gte=today, due__lte=today + datetime.timedelta(days=30))),
+    )
