@@ -70,6 +70,10 @@ def _campaign(request: AuthedHttpRequest, pk: int) -> Campaign:
     )
 
 
+#: Rows per page of the results page's tables.
+TABLE_PAGE = 30
+
+
 @require_POST
 @role_required(*EDITOR_ROLES)
 def campaign_compute(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -144,8 +148,11 @@ def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         context["distribution_charts"] = stats.distribution_charts(report, focus)
     else:
         tables["tracker"] = tracker.table
-    for table in tables.values():
-        RequestConfig(request, paginate=False).configure(table)
+    for name, table in tables.items():
+        # A table of every school is paged (a municipality has a hundred): its own page
+        # parameter, so the tables of one tab page independently.
+        table.prefix = f"{name}-"
+        RequestConfig(request, paginate={"per_page": TABLE_PAGE}).configure(table)
     context.update(
         report=report,
         tracker=tracker,

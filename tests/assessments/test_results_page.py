@@ -277,3 +277,19 @@ def test_campaign_list_filters_and_export(campaign, specialist, client_for):
     response = client.get("/assessments/", {"export": "csv", "grade": 4})
     text = response.content.decode("utf-8-sig").splitlines()
     assert len(text) == 2 and text[1].startswith("ВПР 2026, русский язык, 4 класс;ВПР;2026")
+
+
+def test_the_schools_table_is_paged(municipality: Any, client_for: Any, specialist: Any) -> None:
+    from assessments.views.campaigns import TABLE_PAGE
+    from tests.assessments.matrix_campaigns import add_pupils
+
+    campaign = make_campaign()
+    for number in range(TABLE_PAGE + 5):
+        school = SchoolFactory(municipality=municipality, short_name=f"МБОУ Школа {number:02d}")
+        add_pupils(campaign, school, [(f"p{number}", [2, 1, 3, 2], 5)])
+    compute_figures(campaign)
+    client = client_for(specialist)
+    first = client.get(campaign.get_absolute_url()).content.decode()
+    second = client.get(campaign.get_absolute_url() + "?main-page=2").content.decode()
+    assert "МБОУ Школа 00" in first and f"МБОУ Школа {TABLE_PAGE + 4:02d}" not in first
+    assert f"МБОУ Школа {TABLE_PAGE + 4:02d}" in second and "МБОУ Школа 00<" not in second
