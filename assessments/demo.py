@@ -1,7 +1,8 @@
 """Demo data of the assessments app, loaded by `manage.py load_demo` after the registry.
 
 Three years (2024–2026) of ВПР (grades 4–8, русский язык and математика), ОГЭ (русский,
-математика) and ЕГЭ (русский, математика профиль) for the demo municipality's general
+математика) and ЕГЭ (русский, математика профиль; обществознание and физика by a part of
+the graduates, joined by participant code) for the demo municipality's general
 schools. Everything comes from fixed seeds, so every demo shows the same figures.
 
 How the figures are made believable:
@@ -225,8 +226,19 @@ EGE_MATH: list[Spec] = [
     ("19", 4, "В", "Числа и их свойства"),
 ]
 
+EGE_SOCIAL: list[Spec] = [
+    *[(str(n), 1 if n < 5 else 2, "Б", "") for n in range(1, 17)],
+    *[(str(n), 3, "П" if n < 23 else "В", "Развёрнутый ответ") for n in range(17, 26)],
+]
+EGE_PHYSICS: list[Spec] = [
+    *[(str(n), 1 if n < 12 else 2, "Б", "") for n in range(1, 21)],
+    *[(str(n), 3, "П" if n < 24 else "В", "Задача") for n in range(21, 27)],
+]
+
 # Primary → test score (demo conversion, piecewise linear).
 EGE_CONVERSION: dict[str, tuple[tuple[int, int], ...]] = {
+    "social": ((0, 0), (10, 25), (20, 42), (35, 62), (45, 78), (53, 92), (58, 100)),
+    "physics": ((0, 0), (8, 36), (20, 54), (30, 68), (40, 84), (48, 96), (50, 100)),
     "russian": ((0, 0), (10, 24), (16, 36), (30, 62), (40, 78), (45, 88), (49, 98), (50, 100)),
     "math_profile": ((0, 0), (5, 27), (6, 34), (12, 70), (18, 82), (25, 92), (31, 99), (32, 100)),
 }
@@ -247,6 +259,7 @@ class CampaignSpec:
     grade: int
     tasks: list[Spec]
     month: int
+    share: float = 1.0  # of the grade who write it (an elective ЕГЭ subject: a part)
 
 
 def campaign_specs() -> list[CampaignSpec]:
@@ -264,6 +277,9 @@ def campaign_specs() -> list[CampaignSpec]:
         CampaignSpec("oge", "math", 9, OGE_MATH, 6),
         CampaignSpec("ege", "russian", 11, EGE_RUS, 6),
         CampaignSpec("ege", "math_profile", 11, EGE_MATH, 6),
+        # electives: each graduate chooses, by his code, so the same pupils write every year
+        CampaignSpec("ege", "social", 11, EGE_SOCIAL, 6, share=0.55),
+        CampaignSpec("ege", "physics", 11, EGE_PHYSICS, 6, share=0.3),
     ]
     return specs
 
@@ -272,7 +288,13 @@ def campaign_specs() -> list[CampaignSpec]:
 
 LEVEL_FACTOR = {"Б": 1.1, "П": 0.8, "В": 0.55}
 # How much easier (or harder) the work is than the demo task levels alone make it.
-EASE = {("oge", "russian"): 0.1, ("ege", "russian"): 0.14, ("ege", "math_profile"): -0.08}
+EASE = {
+    ("oge", "russian"): 0.1,
+    ("ege", "russian"): 0.14,
+    ("ege", "math_profile"): -0.08,
+    ("ege", "social"): 0.04,
+    ("ege", "physics"): 0.02,
+}
 
 
 def _cohort(school: DemoSchool, org_type: str, grade: int, rnd: random.Random) -> int:
@@ -352,6 +374,8 @@ def _pupils(
     rows = []
     for i in range(count):
         code = f"{spec.grade:02d}{school.login[-3:]}{i + 1:03d}"
+        if spec.share < 1 and random.Random(f"{year}-{code}-{spec.subject}").random() > spec.share:
+            continue  # chose other subjects; the same code writes the compulsory ones
         class_name = f"{spec.grade}{'АБВГД'[i % classes]}"
         if rnd.random() < absent_share:
             rows.append(

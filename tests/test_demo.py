@@ -117,7 +117,7 @@ def _school_stats(campaign: Campaign, login: str) -> Any:
 
 def _three_years_of_campaigns():
     campaigns = Campaign.objects.select_related("procedure", "subject")
-    assert campaigns.count() == 42
+    assert campaigns.count() == 48  # 10 ВПР, 2 ОГЭ, 4 ЕГЭ a year
     assert {c.year for c in campaigns} == {2024, 2025, 2026}
     assert all(c.results.exists() for c in campaigns)
     vpr4 = Campaign.objects.get(procedure__code="vpr", year=2026, subject__code="russian", grade=4)
@@ -198,6 +198,10 @@ def _ege_figures_are_believable():
     total = report.ege_total["attestat"]
     assert Decimal(50) < total.mean_score < Decimal(80)
     assert 0 < total.below_minimum_percent < 15
+    # per graduate: the electives are joined to the compulsory subjects by participant code
+    for code, low, high in (("ege.graduates_220", 5, 30), ("ege.above_min_3", 30, 80)):
+        value = IndicatorValue.objects.get(year=2026, code=code, level="municipality").value
+        assert Decimal(low) < value < Decimal(high), code
 
 
 def test_demo_has_believable_spreads_and_loads_once(demo: str) -> None:
@@ -213,7 +217,7 @@ def test_demo_has_believable_spreads_and_loads_once(demo: str) -> None:
     assert count > 30000
     call_command("load_demo", "--quiet", stdout=io.StringIO())
     assert Result.objects.count() == count
-    assert Campaign.objects.count() == 42
+    assert Campaign.objects.count() == 48
 
 
 def test_demo_loads_road_maps_once(demo: str) -> None:
