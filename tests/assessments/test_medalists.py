@@ -171,7 +171,7 @@ def test_a_file_that_went_bad_after_its_check_writes_nothing(
 ) -> None:
     upload = _store(bound_specialist, _file([YEAR, school_a.login, "a-1", "I степени"]))
     assert upload.status == UploadStatus.CHECKED
-    school_a.login = "edu-renamed"
+    school_a.login = "edu999999"  # a login of the right form that the file does not name
     school_a.save()
     MedalistUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.QUEUED)
     with pytest.raises(JobError, match="нет в реестре"):
