@@ -486,6 +486,24 @@ class HomeCell:
     region: Decimal | None
     russia: Decimal | None
 
+    @property
+    def label(self) -> str:
+        """The column heading: short, the procedure being the table's own."""
+        return HOME_LABELS.get(self.indicator.code, self.indicator.name.split(": ", 1)[-1])
+
+
+HOME_LABELS = {
+    "vpr.fail_share": "доля «2»",
+    "oge.fail_share": "доля «2»",
+    "vpr.quality": "качество знаний",
+    "oge.quality": "качество знаний",
+    "ege.mean_test": "средний балл",
+    "ege.below_min": "ниже минимума",
+    "vsosh.participants_per_100": "участников на 100",
+    "vsosh.winners_per_100": "победителей на 100",
+    "vsosh.prizewinners_per_100": "призёров на 100",
+}
+
 
 @dataclass
 class HomeRow:
@@ -508,6 +526,17 @@ class Dashboard:
     rows: dict[str, list[HomeRow]]  # procedure label → rows
     attention: list[Attention]
     codes: dict[str, list[catalogue.Indicator]]
+    olympiad: list[HomeCell] = field(default_factory=list)  # ВсОШ, municipal stage
+    olympiad_year: int | None = None
+
+
+#: ВсОШ on the home page: the municipal stage, all subjects, per 100 pupils.
+HOME_OLYMPIAD_STAGE = "municipal"
+HOME_OLYMPIAD_CODES = (
+    "vsosh.participants_per_100",
+    "vsosh.winners_per_100",
+    "vsosh.prizewinners_per_100",
+)
 
 
 class Value(NamedTuple):
@@ -533,16 +562,25 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
     change since last year and the region and Russia; the schools needing attention."""
     if municipality is None:
         return Dashboard(None, None, {}, [], {})
-    values = values_for(user).filter(municipality=municipality, part="")
+    values = values_for(user).filter(municipality=municipality)
     codes = [code for group in HOME_CODES.values() for code in group]
-    # One read: the totals of every year, and the schools' shares that attention looks at.
+    # One read: the totals of every year, the schools' shares that attention looks at, and
+    # the municipal stage of ВсОШ.
     rows = [
         Value(*row)
         for row in values.filter(
-            Q(level__in=TOTAL_LEVELS, code__in=codes)
-            | Q(level=IndicatorLevel.SCHOOL, code__in=ATTENTION_CODES)
+            Q(level__in=TOTAL_LEVELS, code__in=codes, part="")
+            | Q(level=IndicatorLevel.SCHOOL, code__in=ATTENTION_CODES, part="")
+            | Q(
+                level=IndicatorLevel.MUNICIPALITY,
+                code__in=HOME_OLYMPIAD_CODES,
+                part=HOME_OLYMPIAD_STAGE,
+                subject__isnull=True,
+            )
         ).values_list(*_VALUE_FIELDS)
     ]
+    olympiad = [v for v in rows if v.procedure == ProcedureCode.VSOSH]
+    rows = [v for v in rows if v.procedure != ProcedureCode.VSOSH]
     totals = [v for v in rows if v.level != IndicatorLevel.SCHOOL]
     year = max((v.year for v in totals if v.level == IndicatorLevel.MUNICIPALITY), default=None)
     if year is None:
@@ -595,10 +633,28 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
     school_rows = [
         v for v in rows if v.level == IndicatorLevel.SCHOOL and v.year in (year, year - 1)
     ]
+    olympiad_year = max((v.year for v in olympiad), default=0)
+    by_code = {(v.code, v.year): v.value for v in olympiad}
+    olympiad_cells = [
+        HomeCell(
+            indicator=(indicator := catalogue.get(code)),
+            value=by_code.get((code, olympiad_year)),
+            change=change_of(
+                indicator,
+                by_code.get((code, olympiad_year - 1)),
+                by_code.get((code, olympiad_year)),
+            ),
+            region=None,
+            russia=None,
+        )
+        for code in HOME_OLYMPIAD_CODES
+    ]
     return Dashboard(
         municipality=municipality,
         year=year,
         rows=result,
+        olympiad=olympiad_cells if olympiad_year else [],
+        olympiad_year=olympiad_year or None,
         attention=attention(school_rows, year, subjects),
         codes={
             PROCEDURE_LABELS[p]: [catalogue.get(c) for c in group]

@@ -54,7 +54,7 @@ def _board_chart(board: selectors.Dashboard) -> charts.BarChart | None:
     if not rows:
         return None
     first = rows[0].cells[0]
-    categories = tuple(f"{(r.subject.name if r.subject else '')[:12]}, {r.grade} кл." for r in rows)
+    categories = tuple(f"{(r.subject.name if r.subject else '')[:3]}., {r.grade} кл." for r in rows)
     return charts.BarChart(
         title=f"{first.indicator.name}, {board.year}: муниципалитет, регион, Россия",
         categories=categories,
