@@ -202,3 +202,8 @@ def test_an_import_triggers_the_computation(
     )
     html = client_for(director_a).get(page).content.decode()
     assert school_a.short_name in html[html.index("Рейтинг ОО") :]
+    # the results page says what the figures were computed from
+    results_page = client_for(director_a).get(campaign.get_absolute_url()).content.decode()
+    explained = results_page[results_page.index("Из чего рассчитано") :]
+    assert "f1.xlsx" in explained and upload.sha256[:12] in explained
+    assert f"Версия расчёта {FIGURES_VERSION}" in explained
