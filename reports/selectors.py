@@ -125,6 +125,8 @@ class IndicatorPage:
     grid: dynamics.Grid[School] | None
     min_n: int
     include_small: bool
+    # The municipality over the years (up to five, oldest first), with each year's change.
+    history: list[tuple[int, Decimal | None, dynamics.Change]] = field(default_factory=list)
 
     @property
     def total_change(self) -> dynamics.Change:
@@ -201,7 +203,25 @@ def indicator_page(
             higher_is_better=indicator.higher_is_better,
             thresholds=thresholds(),
         )
+    series = dict(
+        values_for(user)
+        .filter(
+            municipality=municipality,
+            code=code,
+            level=IndicatorLevel.MUNICIPALITY,
+            subject=subject_id,
+            grade=grade,
+            part=part,
+            year__lte=year,
+            year__gt=year - 5,
+        )
+        .values_list("year", "value")
+    )
+    history = [
+        (y, series[y], change_of(indicator, series.get(y - 1), series[y])) for y in sorted(series)
+    ]
     return IndicatorPage(
+        history=history,
         indicator=indicator,
         year=year,
         subject=Subject.objects.filter(pk=subject_id).first() if subject_id else None,

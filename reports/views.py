@@ -175,6 +175,17 @@ def indicator_page(request: AuthedHttpRequest) -> HttpResponse:
             )
         if request.GET.get("export") == "csv":
             return _ranked_csv(page)
+        if len(page.history) > 1:
+            context["history_chart"] = charts.BarChart(
+                title=f"{indicator.name}: муниципалитет по годам",
+                categories=tuple(str(y) for y, _v, _c in page.history),
+                series=(charts.Series("Муниципалитет", tuple(v for _y, v, _c in page.history)),),
+                unit=indicator.unit,
+                places=indicator.places,
+                description="Значение муниципалитета в каждом году (до пяти лет).",
+                width=420,
+                height=220,
+            )
         context["totals"] = [
             ("Муниципалитет", page.totals.get(IndicatorLevel.MUNICIPALITY), True),
             ("Регион", page.totals.get(IndicatorLevel.REGION), False),

@@ -94,6 +94,9 @@ def test_the_indicator_page_ranks_schools_with_the_change(
     assert "+40,0 п.п." in ranking and "негативная динамика" in ranking
     assert "37,5\u00a0%" in html  # the municipality
     assert "Распределение ОО по значению" in html  # the histogram, with its table
+    # the municipality over the years: 2025 — 1 «2» of 6 = 16,7 %; 2026 — 37,5 %: +20,8 п.п.
+    history = html[html.index("Муниципалитет по годам") :]
+    assert history.index("16,7\u00a0%") < history.index("37,5\u00a0%") < history.index("+20,8 п.п.")
 
 
 def test_small_samples_are_left_out_of_the_ranking_by_default(
