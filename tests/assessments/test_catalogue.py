@@ -117,3 +117,27 @@ def test_every_year_indicator_has_a_registered_year_computation() -> None:
     year_procedures = {i.procedure for i in catalogue.CATALOGUE.values() if i.figures == "year"}
     assert year_procedures == {"vsosh", "ege"}
     assert year_procedures <= set(YEAR_FIGURES)
+
+
+@pytest.mark.django_db
+def test_export_indicators_names_the_olympiad_stage(school_a: Any, municipality: Any) -> None:
+    from assessments.models import OlympiadResult, Subject
+    from assessments.services.figures import year_figures_compute
+
+    russian = Subject.objects.get(code="russian")
+    for stage, code in (("school", "x1"), ("school", "x2"), ("municipal", "x1")):
+        OlympiadResult.objects.create(
+            year=2026,
+            stage=stage,
+            subject=russian,
+            grade=7,
+            school=school_a,
+            participant_code=code,
+            status="participant",
+        )
+    year_figures_compute(procedure="vsosh", year=2026, municipality_id=municipality.pk)
+    rows = _csv(
+        "export_indicators", "--indicator", "vsosh.participants", "--school", school_a.login
+    )
+    overall = {row["Этап"]: row["Значение"] for row in rows if row["Предмет"] == ""}
+    assert overall == {"школьный": "2", "муниципальный": "1"}

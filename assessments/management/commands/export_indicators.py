@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments import catalogue
 from assessments import values as values_selectors
-from assessments.choices import procedure_code
+from assessments.choices import OlympiadStage, procedure_code
 from msoko import formatting
 from msoko.exports import csv_row
 
@@ -18,6 +18,7 @@ HEADER = [
     "Процедура",
     "Предмет",
     "Класс",
+    "Этап",  # ВсОШ: the stage; empty for a campaign's indicators
     "Логин ОО",
     "ОО",
     "Код показателя",
@@ -28,6 +29,7 @@ HEADER = [
     "Изменение",
 ]
 MUNICIPALITY = "Муниципалитет"
+STAGES = dict(OlympiadStage.choices)
 
 
 class Command(BaseCommand):
@@ -84,6 +86,7 @@ class Command(BaseCommand):
                         row.procedure,
                         row.subject.name if row.subject else "",
                         row.grade or "",
+                        STAGES.get(row.part, row.part),
                         school.login if school else "",
                         school.short_name if school else MUNICIPALITY,
                         indicator.code,
