@@ -18,6 +18,9 @@ class _CountColumn(CountColumn):
     def render(self, value: Any) -> str:
         return formatting.integer(value)
 
+    def value(self, value: Any, **kwargs: Any) -> Any:
+        return value  # the number itself in an export, not «1 234»
+
 
 class _Per100Table(tables.Table):
     participants = _CountColumn("Участий", accessor="figures__participants")

@@ -20,8 +20,10 @@ from assessments import selectors_medalists as selectors
 from assessments.forms_medalists import MedalistForm, MedalistUploadForm
 from assessments.models import Medalist
 from assessments.services import graduates as services
+from msoko import formatting
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import EDITOR_ROLES
+from msoko.exports import CSV_TYPE, csv_bytes, download
 from msoko.views import ImportPages
 
 
@@ -34,11 +36,41 @@ def medalist_list(request: AuthedHttpRequest) -> HttpResponse:
         municipality=request.GET.get("municipality"),
         school=request.GET.get("school"),
     )
+    if request.GET.get("export") == "csv":
+        return _medalists_csv(page)
     return render(
         request,
         "assessments/medalist_list.html",
         {"page": page, "title": "Медалисты", "can_edit": request.user.can_edit},
     )
+
+
+MEDALISTS_HEADER = ["ОО", "Код участника", "Медаль", "Подтверждена ЕГЭ", "Причина"]
+
+
+def confirmation_label(line: selectors.MedalistLine) -> str:
+    """The «Подтверждена ЕГЭ» cell as the page words it."""
+    if not line.computed:
+        return "ещё не рассчитано"
+    if line.confirmed is None:
+        return "не проверено (нет правил на год)"
+    return "да" if line.confirmed else "нет"
+
+
+def _medalists_csv(page: selectors.MedalistsPage) -> HttpResponse:
+    """The list as the page shows it (the user's medalists of the year and school chosen)."""
+    rows = [
+        [
+            line.medalist.school.short_name,
+            line.medalist.participant_code,
+            line.medalist.get_medal_display(),
+            confirmation_label(line),
+            "; ".join(line.reasons),
+        ]
+        for line in page.lines
+    ]
+    filename = f"medalisty-{page.year}.csv" if page.year else "medalisty.csv"
+    return download(filename, CSV_TYPE, csv_bytes(MEDALISTS_HEADER, rows))
 
 
 @role_required(*EDITOR_ROLES)
@@ -112,11 +144,50 @@ def ege_graduates(request: AuthedHttpRequest) -> HttpResponse:
     page = selectors.graduates_page(
         request.user, year=request.GET.get("year"), municipality=request.GET.get("municipality")
     )
+    if request.GET.get("export") == "csv":
+        return _graduates_csv(page)
     return render(
         request,
         "assessments/ege_graduates.html",
         {"page": page, "title": "ЕГЭ: выпускники"},
     )
+
+
+GRADUATES_HEADER = [
+    "ОО",
+    "Выпускников",
+    "220+: доля, %",
+    "220+: чел.",
+    "3+ не ниже минимума: доля, %",
+    "3+ не ниже минимума: чел.",
+    "Медалистов",
+    "Не подтвердили медаль",
+    "Не подтвердили медаль: доля, %",
+]
+
+
+def _graduates_csv(page: selectors.GraduatesPage) -> HttpResponse:
+    """The page's table (the schools the user sees) and, last, the municipality's figures
+    the page shows above it; shares rounded to tenths as on the page."""
+    lines = [(line.school.short_name if line.school else "", line) for line in page.schools]
+    if page.total is not None:
+        lines.append(("Муниципалитет", page.total))
+    rows = [
+        [
+            name,
+            formatting.csv_number(line.graduates),
+            formatting.csv_number(line.share_220, 1),
+            formatting.csv_number(line.count_220),
+            formatting.csv_number(line.share_above_min_3, 1),
+            formatting.csv_number(line.count_above_min_3),
+            formatting.csv_number(line.medalists),
+            formatting.csv_number(line.unconfirmed),
+            formatting.csv_number(line.unconfirmed_share, 1) if line.medalists else "",
+        ]
+        for name, line in lines
+    ]
+    filename = f"ege-vypuskniki-{page.year}.csv" if page.year else "ege-vypuskniki.csv"
+    return download(filename, CSV_TYPE, csv_bytes(GRADUATES_HEADER, rows))
 
 
 urlpatterns: list[URLPattern] = [

@@ -7,6 +7,8 @@ figures are computed by the job after each olympiad import.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,8 +17,9 @@ from django_tables2 import RequestConfig
 
 from assessments import selectors_olympiads as selectors
 from assessments.tables_olympiads import OlympiadSchoolTable, OlympiadSubjectTable
-from msoko import charts
+from msoko import charts, formatting
 from msoko.access import AuthedHttpRequest, role_required
+from msoko.exports import CSV_TYPE, csv_bytes, download, table_rows
 from schools.models import School
 
 
@@ -70,17 +73,39 @@ def olympiad_summary(request: AuthedHttpRequest) -> HttpResponse:
         "stage_labels": selectors.STAGE_LABELS,
         "can_upload": request.user.can_edit or request.user.is_director,
     }
-    if summary.has_data:
+    export = request.GET.get("export") == "csv"
+    if summary.has_data or export:
         subject_table = OlympiadSubjectTable(summary.subjects)
         school_table = OlympiadSchoolTable(summary.schools)
         RequestConfig(request, paginate=False).configure(subject_table)
         RequestConfig(request, paginate=False).configure(school_table)
+        if export:
+            if request.GET.get("table") == "subjects":
+                return _table_csv(subject_table, summary, "predmety")
+            return _table_csv(school_table, summary, "oo")
         context |= {
             "subject_table": subject_table,
             "school_table": school_table,
             "chart": awarded_chart(summary, request.user.own_school()),
         }
     return render(request, "assessments/olympiad_summary.html", context)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A table's export value for a CSV cell: a number through `formatting.csv_number`
+    (the per-100 figures come already rounded to tenths), text as it is."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return formatting.csv_number(value)
+    return value
+
+
+def _table_csv(table: Any, summary: selectors.Summary, part: str) -> HttpResponse:
+    """One table of the summary as the page shows it (its rows, its sort), through the
+    table's own columns: a column is declared once, in tables_olympiads."""
+    header, rows = table_rows(table)
+    body = [[_csv_cell(value) for value in row] for row in rows]
+    name = "-".join(str(bit) for bit in ("vsosh", summary.year, summary.stage, part) if bit)
+    return download(f"{name}.csv", CSV_TYPE, csv_bytes(header, body))
 
 
 @role_required()

@@ -3,10 +3,13 @@ year values (assessments.graduates, assessments.services.graduates)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from assessments.graduates import (
     NO_RESULTS,
@@ -259,3 +262,48 @@ def test_an_ege_campaigns_figures_queue_the_year_figures(
     assert "year_figures_compute" in {job.kind for job in jobs}
     values = IndicatorValue.objects.filter(code="ege.graduates", campaign=None, school=school_a)
     assert [v.value for v in values] == [Decimal(5)]
+
+
+@pytest.mark.django_db
+def test_the_graduates_page_exports_its_table_as_csv(
+    municipality: Any,
+    school_a: Any,
+    school_b: Any,
+    director_a: Any,
+    specialist: Any,
+    client_for: Any,
+) -> None:
+    _world(school_a, school_b)
+    year_figures_compute(procedure="ege", year=YEAR, municipality_id=municipality.pk)
+    url = reverse("assessments:ege_graduates")
+    page = client_for(specialist).get(f"{url}?year={YEAR}").content.decode()
+    assert f'href="?year={YEAR}&amp;export=csv">Выгрузить CSV</a>' in page
+
+    def rows(user: Any) -> list[list[str]]:
+        response = client_for(user).get(f"{url}?year={YEAR}&export=csv")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="ege-vypuskniki-{YEAR}.csv"'
+        )
+        text = response.content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    header = [
+        "ОО",
+        "Выпускников",
+        "220+: доля, %",
+        "220+: чел.",
+        "3+ не ниже минимума: доля, %",
+        "3+ не ниже минимума: чел.",
+        "Медалистов",
+        "Не подтвердили медаль",
+        "Не подтвердили медаль: доля, %",
+    ]
+    # Hand-counted above: school 1 — 5 graduates, p1 and p4 220+, p1, p2 and p4 3+, medals
+    # p1, p3 confirmed and p5 not; school 2 — p1 220+ and 3+, p9 (no ЕГЭ) not confirmed.
+    own = [school_a.short_name, "5", "40,0", "2", "60,0", "3", "3", "1", "33,3"]
+    other = [school_b.short_name, "1", "100,0", "1", "100,0", "1", "2", "1", "50,0"]
+    total = ["Муниципалитет", "6", "50,0", "3", "66,7", "4", "5", "2", "40,0"]
+    # the page's order (by name: «Каменская» before «СОШ № 1»), the municipality last
+    assert rows(specialist) == [header, other, own, total]
+    assert rows(director_a) == [header, own, total]

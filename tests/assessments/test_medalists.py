@@ -3,6 +3,8 @@ which read the stored outcome and show a director his own school only."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -342,3 +344,52 @@ def test_the_upload_page_checks_the_file_through_the_shared_flow(
     assert response["Location"] == reverse("assessments:medalist_upload_detail", args=[upload.pk])
     page = client.get(response["Location"]).content.decode()
     assert "Подтвердить загрузку" in page and school_a.short_name in page
+
+
+# --- the CSV export ------------------------------------------------------------------------
+
+
+def _csv(user: Any, query: str, name: str = "assessments:medalist_list") -> tuple[Any, list[Any]]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse(name) + query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return response, list(
+        csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    )
+
+
+def test_the_list_exports_as_csv_with_the_pages_rows_and_filters(
+    results: Any, school_a: Any, school_b: Any, director_a: Any, specialist: Any
+) -> None:
+    Medalist.objects.create(year=YEAR, school=school_a, participant_code="a-1", medal="first")
+    Medalist.objects.create(year=YEAR, school=school_a, participant_code="a-2", medal="first")
+    Medalist.objects.create(year=YEAR, school=school_b, participant_code="b-1", medal="second")
+    Medalist.objects.create(year=YEAR, school=school_b, participant_code="=1+2", medal="second")
+    year_figures_compute(procedure="ege", year=YEAR, municipality_id=school_a.municipality_id)
+    page = _page(specialist, f"?year={YEAR}")
+    assert f'href="?year={YEAR}&amp;export=csv">Выгрузить CSV</a>' in page
+    response, rows = _csv(specialist, f"?year={YEAR}&export=csv")
+    assert response["Content-Disposition"] == f'attachment; filename="medalisty-{YEAR}.csv"'
+    assert rows[0] == ["ОО", "Код участника", "Медаль", "Подтверждена ЕГЭ", "Причина"]
+    a_2_reason = "русский язык: 64 балла при необходимых 70"
+    no_ege = "нет результатов ЕГЭ по коду участника"
+    assert rows[1:] == [
+        # the page's order: school, then code; a formula-like code is written with «'»
+        [school_b.short_name, "'=1+2", "II степени", "нет", no_ege],
+        [school_b.short_name, "b-1", "II степени", "да", ""],
+        [school_a.short_name, "a-1", "I степени", "да", ""],
+        [school_a.short_name, "a-2", "I степени", "нет", a_2_reason],
+    ]
+    # a director's file holds his school only, whatever school is asked for
+    _response, mine = _csv(director_a, f"?year={YEAR}&school={school_b.pk}&export=csv")
+    assert [row[:4] for row in mine[1:]] == [
+        [school_a.short_name, "a-1", "I степени", "да"],
+        [school_a.short_name, "a-2", "I степени", "нет"],
+    ]
+    # the school filter of the page is the file's
+    _response, one = _csv(specialist, f"?year={YEAR}&school={school_a.pk}&export=csv")
+    assert [row[1] for row in one[1:]] == ["a-1", "a-2"]

@@ -3,6 +3,7 @@ queues them, the pages and who sees what on them."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from decimal import Decimal
@@ -340,3 +341,74 @@ def test_the_summary_reads_a_constant_number_of_queries(
     for _ in range(4):
         add_results(SchoolFactory(municipality=municipality), RESULTS_B)
     assert queries() == few
+
+
+# --- the CSV export ------------------------------------------------------------------------
+
+
+def _csv(client: Any, **query: Any) -> tuple[Any, list[list[str]]]:
+    response = client.get(_summary_url(export="csv", **query))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    return response, list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+SCHOOL_HEADER = [
+    "ОО",
+    "n",
+    "Победителей",
+    "Призёров",
+    "Участий на 100",
+    "Победителей на 100",
+    "Призёров на 100",
+    "Победителей и призёров на 100",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("olympiad_year")
+def test_the_summary_exports_its_tables_as_csv_in_the_pages_order(
+    specialist: Any, school_a: Any, school_b: Any, client_for: Any
+) -> None:
+    client = client_for(specialist)
+    html = client.get(_summary_url(year=YEAR)).content.decode()
+    assert f'href="?year={YEAR}&amp;export=csv&amp;table=schools">Выгрузить CSV</a>' in html
+    assert f'href="?year={YEAR}&amp;export=csv&amp;table=subjects">Выгрузить CSV</a>' in html
+    response, rows = _csv(client, year=YEAR, table="schools")
+    assert response["Content-Disposition"] == f'attachment; filename="vsosh-{YEAR}-school-oo.csv"'
+    # school stage. A: 4 participations of 500 pupils, 1 winner, 2 prizes; B: 2 of 200, 1 winner
+    a_row = [school_a.short_name, "4", "1", "2", "0,8", "0,2", "0,4", "0,6"]
+    b_row = [school_b.short_name, "2", "1", "0", "1,0", "0,5", "0,0", "0,5"]
+    assert rows == [SCHOOL_HEADER, a_row, b_row]  # the most awarded per 100 first
+    # the page's sort is the file's
+    _response, by_winners = _csv(
+        client, year=YEAR, table="schools", **{"s-sort": "-winners_per_100"}
+    )
+    assert by_winners == [SCHOOL_HEADER, b_row, a_row]
+    response, subjects = _csv(client, year=YEAR, table="subjects")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="vsosh-{YEAR}-school-predmety.csv"'
+    )
+    # the municipality by subject: 3 participations each of 700 pupils, 1 winner, 1 prize
+    assert subjects == [
+        ["Предмет", "Участий", *SCHOOL_HEADER[2:]],
+        ["Русский язык", "3", "1", "1", "0,4", "0,1", "0,1", "0,3"],
+        ["Математика", "3", "1", "1", "0,4", "0,1", "0,1", "0,3"],
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("olympiad_year")
+def test_a_directors_csv_holds_his_school_only_and_formula_like_names_are_quoted(
+    director_a: Any, school_a: Any, school_b: Any, client_for: Any
+) -> None:
+    school_a.short_name = '=HYPERLINK("http://x")'
+    school_a.save()
+    _response, rows = _csv(client_for(director_a), table="schools")
+    assert rows == [
+        SCHOOL_HEADER,
+        ['\'=HYPERLINK("http://x")', "4", "1", "2", "0,8", "0,2", "0,4", "0,6"],
+    ]
+    # by subject he gets the municipality's figures, as on his page
+    _response, subjects = _csv(client_for(director_a), table="subjects")
+    assert subjects[1] == ["Русский язык", "3", "1", "1", "0,4", "0,1", "0,1", "0,3"]
