@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from assessments.choices import IndicatorLevel, ProcedureCode
 from assessments.models import FiguresRun, IndicatorValue, Medalist
 from assessments.services.graduates import MEDAL_OUTCOME
-from msoko.querysets import user_municipality_id
+from assessments.values import year_municipalities
 from schools.models import Municipality, School
 
 EGE = ProcedureCode.EGE.value
@@ -71,18 +71,8 @@ def _year(value: Any) -> int | None:
 
 def municipalities_for(user: Any) -> list[Municipality]:
     """The municipalities whose ЕГЭ year figures or medalists the user may choose among."""
-    bound = user_municipality_id(user)
-    if bound:
-        return list(Municipality.objects.filter(pk=bound))
-    ids = set(
-        FiguresRun.objects.filter(procedure=EGE, campaign=None).values_list(
-            "municipality_id", flat=True
-        )
-    )
-    ids |= set(
-        Medalist.objects.for_user(user).values_list("school__municipality_id", flat=True).distinct()
-    )
-    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+    medalists = Medalist.objects.for_user(user).values_list("school__municipality_id", flat=True)
+    return year_municipalities(user, procedure=EGE, also=medalists.distinct())
 
 
 def _chosen(user: Any, municipality: Any) -> tuple[Municipality | None, list[Municipality]]:

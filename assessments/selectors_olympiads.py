@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from assessments.choices import IndicatorLevel, OlympiadStage, ProcedureCode
 from assessments.models import FiguresRun, IndicatorValue, OlympiadResult, Subject
-from msoko.querysets import user_municipality_id
+from assessments.values import year_municipalities
 from schools.models import Municipality, School
 
 VSOSH = ProcedureCode.VSOSH.value
@@ -89,18 +89,10 @@ def stored_values(user: Any) -> QuerySet[IndicatorValue]:
 
 
 def municipalities_for(user: Any) -> list[Municipality]:
-    """The municipalities whose olympiad figures the user may choose among."""
-    bound = user_municipality_id(user)
-    if bound:
-        return list(Municipality.objects.filter(pk=bound))
-    ids = set(
-        FiguresRun.objects.filter(procedure=VSOSH, campaign=None).values_list(
-            "municipality_id", flat=True
-        )
-    )
-    # and those with results whose figures are not stored yet (the page says so)
-    ids |= set(OlympiadResult.objects.values_list("school__municipality_id", flat=True).distinct())
-    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+    """The municipalities whose olympiad figures the user may choose among (and those with
+    results whose figures are not stored yet: the page says so)."""
+    results = OlympiadResult.objects.values_list("school__municipality_id", flat=True)
+    return year_municipalities(user, procedure=VSOSH, also=results.distinct())
 
 
 @dataclass

@@ -6,13 +6,15 @@ queryset already restricted to him (`IndicatorValue.objects.for_user(user)`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 
 from assessments.choices import ReferenceLevel
-from assessments.models import IndicatorValue
+from assessments.models import FiguresRun, IndicatorValue
+from msoko.querysets import user_municipality_id
+from schools.models import Municipality
 
 #: Where a value sits: the same procedure, subject, grade and cut, in one municipality.
 Key = tuple[str, int | None, int | None, str, int, int | None, str]
@@ -76,3 +78,21 @@ def export_rows(
     )
     for row in found:
         yield row, previous.get(value_key(row))
+
+
+def year_municipalities(
+    user: Any, *, procedure: str, also: Iterable[int] = ()
+) -> list[Municipality]:
+    """The municipalities a user may choose among for a procedure's year figures: his own
+    when he is bound to one; else those with stored year figures of the procedure and
+    `also` (those with data whose figures are not stored yet: the page says so)."""
+    bound = user_municipality_id(user)
+    if bound:
+        return list(Municipality.objects.filter(pk=bound))
+    ids = set(
+        FiguresRun.objects.filter(procedure=procedure, campaign=None).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    ids |= set(also)
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
