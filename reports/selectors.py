@@ -127,6 +127,30 @@ class IndicatorPage:
     include_small: bool
     # The municipality over the years (up to five, oldest first), with each year's change.
     history: list[tuple[int, Decimal | None, dynamics.Change]] = field(default_factory=list)
+    ranked_count: int = 0  # schools in the ranking, the user's or not
+    all_values: list[Decimal | None] = field(default_factory=list)  # of every ranked school
+    visible: set[int] | None = None  # the schools the user may see by name (None: all)
+
+    def grid_cells(self) -> list[tuple[str, list[tuple[list[School], int]]]]:
+        """The grid's rows as (status, cells); a cell: the schools shown by name and how
+        many others are in it."""
+        if self.grid is None:
+            return []
+        return [
+            (
+                label,
+                [
+                    (
+                        [s for s in cell if self.visible is None or s.pk in self.visible],
+                        sum(
+                            1 for s in cell if self.visible is not None and s.pk not in self.visible
+                        ),
+                    )
+                    for cell in row
+                ],
+            )
+            for label, row in zip(self.grid.status_labels, self.grid.cells, strict=True)
+        ]
 
     @property
     def total_change(self) -> dynamics.Change:
@@ -156,18 +180,18 @@ def indicator_page(
     the grid unless `include_small`. Ranked best first (by the indicator's direction).
     """
     indicator = catalogue.get(code)
-    rows = (
-        values_for(user)
-        .filter(
-            municipality=municipality,
-            code=code,
-            year__in=[year, year - 1],
-            subject=subject_id,
-            grade=grade,
-            part=part,
-        )
-        .select_related("school", "subject")
-    )
+    # Every school of the municipality places the ranking, the grid and the histogram; a
+    # director is shown only his school's row and cell (its place among them) — the other
+    # schools only as counts. `municipality` is the user's own (municipality_of).
+    visible = None if user.sees_all_schools else set(user.visible_school_ids())
+    rows = IndicatorValue.objects.filter(
+        municipality=municipality,
+        code=code,
+        year__in=[year, year - 1],
+        subject=subject_id,
+        grade=grade,
+        part=part,
+    ).select_related("school")
     current: dict[int, IndicatorValue] = {}
     previous: dict[int, IndicatorValue] = {}
     totals: dict[str, IndicatorValue] = {}
@@ -220,6 +244,10 @@ def indicator_page(
     history = [
         (y, series[y], change_of(indicator, series.get(y - 1), series[y])) for y in sorted(series)
     ]
+
+    def named(rows: list[RankedRow]) -> list[RankedRow]:
+        return [r for r in rows if visible is None or r.school.pk in visible]
+
     return IndicatorPage(
         history=history,
         indicator=indicator,
@@ -227,8 +255,11 @@ def indicator_page(
         subject=Subject.objects.filter(pk=subject_id).first() if subject_id else None,
         grade=grade,
         part=part,
-        ranked=ranked,
-        small=small,
+        ranked=named(ranked),
+        small=named(small),
+        ranked_count=len(ranked),
+        all_values=[r.value for r in ranked],
+        visible=visible,
         totals=totals,
         previous_totals=previous_totals,
         grid=grid,

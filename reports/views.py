@@ -161,7 +161,7 @@ def indicator_page(request: AuthedHttpRequest) -> HttpResponse:
         )
         indicator = page.indicator
         labels, counts = selectors.histogram_bins(
-            [r.value for r in page.ranked], unit=indicator.unit, places=indicator.places
+            page.all_values, unit=indicator.unit, places=indicator.places
         )
         if counts:
             context["histogram"] = charts.Histogram(
@@ -192,7 +192,7 @@ def indicator_page(request: AuthedHttpRequest) -> HttpResponse:
             ("Россия", page.totals.get(IndicatorLevel.RUSSIA), False),
         ]
         if page.grid is not None:
-            context["grid_rows"] = list(zip(page.grid.status_labels, page.grid.cells, strict=True))
+            context["grid_rows"] = page.grid_cells()
             context["change_labels"] = dynamics.CHANGE_LABELS
             context["notable"] = settings.DYNAMICS_NOTABLE_PP
     context.update(page=page, title="Показатель по ОО муниципалитета")

@@ -138,6 +138,11 @@ def test_a_director_sees_only_his_school_and_the_municipal_total(
     url = reverse("reports:indicator") + "?code=vpr.fail_share&year=2026&grade=4"
     html = client.get(url).content.decode()
     assert "СОШ № 1" in html and "Каменская" not in html and "37,5\u00a0%" in html
+    # his place among all the schools, and the others only as a count in the grid
+    assert "Место из 2" in html and '<td class="num">2</td>' in html
+    grid = html[html.index("status-grid") :]
+    cell = grid[grid.index("grid-cell-0-2") :]
+    assert "ОО: 1" in cell[: cell.index("</td>")]
     for name in ("reports:cohorts", "reports:vpr_oge"):
         assert "Каменская" not in client.get(reverse(name)).content.decode()
     assert client.get(reverse("reports:school_card", args=[school_b.pk])).status_code == 404
