@@ -360,7 +360,10 @@ class CardSeries:
 
     @property
     def informative_label(self) -> str:
-        return "" if self.n_last is None else INFORMATIVENESS_LABELS[informativeness(self.n_last)]
+        """Short: the n is written beside it."""
+        if self.n_last is None:
+            return ""
+        return INFORMATIVENESS_LABELS[informativeness(self.n_last)].split(" (", 1)[0]
 
 
 @dataclass

@@ -248,7 +248,8 @@ def school_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 title=f"{series.indicator.name} по годам",
                 points=[(str(year), value) for year, value in series.points],
                 places=series.indicator.places,
-                unit=series.indicator.unit,
+                # only «%» is written after the last value: a word would not fit the cell
+                unit="%" if series.indicator.unit == "%" else "",
             )
     context = {
         "school": school,
