@@ -264,3 +264,23 @@ def test_demo_olympiad_figures_are_stored_and_believable(demo: str, client_for: 
     director = User.objects.get(username="director")
     page = client_for(director).get(reverse("assessments:olympiad_summary"))
     assert page.status_code == 200 and "Моя организация" in page.content.decode()
+
+
+def test_the_planted_cut_off_peaks_raise_the_marker_and_an_ordinary_school_does_not(
+    demo: str,
+) -> None:
+    from assessments import objectivity
+    from assessments.stored import stored_report
+
+    campaign = Campaign.objects.get(
+        procedure__code="vpr", year=2026, subject__code="russian", grade=5
+    )
+    school = School.objects.get(login=PEAKS)
+    report = stored_report(campaign, municipality_id=school.municipality_id)
+    assert report is not None and report.scale is not None
+    cutoffs = sorted(band.min_primary for band in report.scale.bands if band.mark > 2)
+    figures = {s.login: f for s, f in report.schools}
+    peaked = objectivity.score_peaks(figures[PEAKS].primary_distribution, cutoffs)
+    assert peaked.raised and peaked.value is not None and peaked.value > Decimal(3)
+    ordinary = objectivity.score_peaks(figures["edu330101"].primary_distribution, cutoffs)
+    assert not ordinary.raised

@@ -26,6 +26,7 @@ PURE_MODULES = (
     "assessments.indicators",
     "assessments.dynamics",
     "assessments.cohorts",
+    "assessments.objectivity",
     "assessments.graduates",
     "assessments.olympiads",
     "assessments.parsing",

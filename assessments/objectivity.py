@@ -1,0 +1,340 @@
+"""Objectivity markers (маркеры необъективности): the rules, as plain functions of figures.
+
+Plain Python, no Django: each marker takes the figures it needs (from the stored figures of
+assessments.indicators, or numbers read from the stored indicator values) and its
+parameters, and returns a `Marker` — its code, value, threshold, whether it is raised, and
+the evidence (the numbers it was decided from), so that a page, an export and a protocol
+can say why. The parameters are data (`DEFAULT_PARAMS`, version 1); the job that stores
+markers (the ШНОР issue) keeps the version it used.
+
+The methods:
+
+* `score_peaks` — a peak at a cut-off: the number of pupils with exactly the first primary
+  score of «3», «4» or «5» against the expectation from the neighbouring scores (the mean of
+  the counts at c − 2, c − 1, c + 1, c + 2). Raised when at some cut-off the count is at
+  least `ratio` times the expectation, exceeds it by `min_excess` pupils, and the Poisson
+  tail probability of so many with that expectation is below `p_value`; only from
+  `min_participants` participants (50: fewer cannot show a peak). The value is the largest
+  ratio over the cut-offs.
+* `hard_over_basic` — tasks of levels П and В solved better than tasks of level Б (mean task
+  success, points) while the municipality shows the usual order (Б above П / В). The value
+  is the school's difference П/В − Б.
+* `journal_gap` — the share of «понизили» or of «повысили» (ВПР mark against the journal)
+  far above the region's (or, without the region, the municipality's). The value is the
+  larger excess, in points.
+* `above_unconfirmed` — ВПР quality well above the municipality's, for a school that is not
+  a гимназия or лицей, while its ОГЭ quality is not above the municipality's by as much.
+* `cohort_drop` — the same cohort's quality falls sharply from grade 4 to grade 5.
+* `vpr_over_oge` — ВПР quality far above the school's ОГЭ quality in the same subject.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from assessments.indicators import CampaignStats, round_half_up
+
+#: Parameters of every marker, version 1. A changed parameter makes a new version.
+DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
+    "score_peaks": {
+        "min_participants": 50,
+        "ratio": "1.5",
+        "min_excess": 3,
+        "p_value": "0.01",
+        "window": 2,
+    },
+    "hard_over_basic": {"min_participants": 10, "margin": "0"},
+    "journal_gap": {"min_compared": 10, "excess": "20"},
+    "above_unconfirmed": {"min_participants": 10, "vpr_excess": "20", "oge_excess": "10"},
+    "cohort_drop": {"min_participants": 10, "drop": "25"},
+    "vpr_over_oge": {"min_participants": 10, "gap": "25"},
+}
+PARAMS_VERSION = 1
+
+MARKER_NAMES = {
+    "above_unconfirmed": "Результаты ВПР выше муниципальных и не подтверждены ОГЭ / ЕГЭ",
+    "hard_over_basic": "Задания П / В выполнены лучше заданий Б",
+    "score_peaks": "Пики распределения первичных баллов на границах отметок",
+    "journal_gap": "Большая доля понизивших или повысивших отметку по журналу",
+    "cohort_drop": "Резкое падение результатов того же класса с 4 по 5 класс",
+    "vpr_over_oge": "ВПР намного выше ОГЭ той же ОО по тому же предмету",
+    "federal_list": "ОО в федеральном перечне ОО с признаками необъективности",
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One marker of one school: its value against its threshold, and why."""
+
+    code: str
+    value: Decimal | None
+    threshold: Decimal
+    raised: bool
+    evidence: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""  # when not decided: why (too few participants, no data)
+
+
+def _params(code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {**DEFAULT_PARAMS[code], **(params or {})}
+
+
+def _undecided(code: str, threshold: Decimal, reason: str) -> Marker:
+    return Marker(code, None, threshold, False, {}, reason)
+
+
+# --------------------------------------------------------------------------- score peaks
+
+
+def poisson_tail(count: int, expected: float) -> float:
+    """P(X ≥ count) for X ~ Poisson(expected)."""
+    if count <= 0:
+        return 1.0
+    if expected <= 0:
+        return 0.0
+    if expected > 500:  # the normal approximation (exp(−λ) would underflow)
+        return 0.5 * math.erfc((count - 0.5 - expected) / math.sqrt(2 * expected))
+    term = math.exp(-expected)
+    below = term
+    for k in range(1, count):
+        term *= expected / k
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+def score_peaks(
+    distribution: Sequence[int], cutoffs: Sequence[int], params: Mapping[str, Any] | None = None
+) -> Marker:
+    """Peaks of the primary-score distribution at the cut-offs (see the module's method).
+
+    `distribution[s]` is the number of pupils with primary score s; `cutoffs` the first
+    score of each mark above «2».
+    """
+    p = _params("score_peaks", params)
+    ratio_limit = Decimal(p["ratio"])
+    participants = sum(distribution)
+    if participants < p["min_participants"]:
+        return _undecided(
+            "score_peaks",
+            ratio_limit,
+            f"участников {participants}, метод применяется от {p['min_participants']}",
+        )
+    window = int(p["window"])
+    at: dict[str, Any] = {}
+    best: Decimal | None = None
+    raised = False
+    for cut in cutoffs:
+        neighbours = [
+            distribution[s]
+            for s in range(cut - window, cut + window + 1)
+            if s != cut and 0 <= s < len(distribution)
+        ]
+        if not neighbours or not 0 <= cut < len(distribution):
+            continue
+        expected = sum(neighbours) / len(neighbours)
+        count = distribution[cut]
+        ratio = Decimal(count) / Decimal(str(expected)) if expected else None
+        tail = poisson_tail(count, expected)
+        peak = (
+            ratio is not None
+            and ratio >= ratio_limit
+            and count - expected >= p["min_excess"]
+            and tail < float(p["p_value"])
+        )
+        at[str(cut)] = {
+            "count": count,
+            "expected": str(round_half_up(Decimal(str(expected)), 2)),
+            "ratio": None if ratio is None else str(round_half_up(ratio, 2)),
+            "p": f"{tail:.2g}",
+            "peak": peak,
+        }
+        raised = raised or peak
+        if ratio is not None and (best is None or ratio > best):
+            best = ratio
+    if best is None:
+        return _undecided("score_peaks", ratio_limit, "нет границ отметок для проверки")
+    return Marker(
+        "score_peaks",
+        round_half_up(best, 2),
+        ratio_limit,
+        raised,
+        {"cutoffs": at, "participants": participants},
+    )
+
+
+# --------------------------------------------------------------------------- hard over basic
+
+
+def level_success(stats: CampaignStats) -> dict[str, Decimal | None]:
+    """Mean task success of the basic (Б) and of the harder (П, В) tasks, points."""
+    groups: dict[str, list[Decimal]] = {"basic": [], "hard": []}
+    for task in stats.tasks:
+        if task.success is None or task.level not in ("Б", "П", "В"):
+            continue
+        groups["basic" if task.level == "Б" else "hard"].append(task.success)
+    return {
+        key: (sum(values, Decimal(0)) / len(values) if values else None)
+        for key, values in groups.items()
+    }
+
+
+def hard_over_basic(
+    school: CampaignStats, municipality: CampaignStats, params: Mapping[str, Any] | None = None
+) -> Marker:
+    """П / В solved better than Б in the school while the municipality shows Б above П / В."""
+    p = _params("hard_over_basic", params)
+    margin = Decimal(p["margin"])
+    if school.participants < p["min_participants"]:
+        return _undecided(
+            "hard_over_basic",
+            margin,
+            f"участников {school.participants} (нужно {p['min_participants']})",
+        )
+    own, total = level_success(school), level_success(municipality)
+    if None in (own["basic"], own["hard"], total["basic"], total["hard"]):
+        return _undecided("hard_over_basic", margin, "нет заданий обоих уровней с результатами")
+    difference = own["hard"] - own["basic"]  # type: ignore[operator]
+    usual = total["basic"] > total["hard"]  # type: ignore[operator]
+    return Marker(
+        "hard_over_basic",
+        round_half_up(difference, 1),
+        margin,
+        usual and difference > margin,
+        {
+            "school_basic": str(round_half_up(own["basic"], 1)),
+            "school_hard": str(round_half_up(own["hard"], 1)),
+            "municipality_basic": str(round_half_up(total["basic"], 1)),
+            "municipality_hard": str(round_half_up(total["hard"], 1)),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- journal gap
+
+
+def journal_gap(
+    school: CampaignStats,
+    reference_lowered: Decimal | None,
+    reference_raised: Decimal | None,
+    params: Mapping[str, Any] | None = None,
+) -> Marker:
+    """«Понизили» or «повысили» far above the reference (the region's, else the municipality's)."""
+    p = _params("journal_gap", params)
+    limit = Decimal(p["excess"])
+    journal = school.journal
+    if journal.compared < p["min_compared"]:
+        return _undecided(
+            "journal_gap",
+            limit,
+            f"с отметкой по журналу {journal.compared} (нужно {p['min_compared']})",
+        )
+    excesses = {}
+    for key, own, reference in (
+        ("lowered", journal.lowered_percent, reference_lowered),
+        ("raised", journal.raised_percent, reference_raised),
+    ):
+        if own is not None and reference is not None:
+            excesses[key] = own - reference
+    if not excesses:
+        return _undecided("journal_gap", limit, "нет значений для сравнения")
+    key, excess = max(excesses.items(), key=lambda item: item[1])
+    return Marker(
+        "journal_gap",
+        round_half_up(excess, 1),
+        limit,
+        excess >= limit,
+        {
+            "which": key,
+            "lowered": str(round_half_up(journal.lowered_percent, 1)),
+            "raised": str(round_half_up(journal.raised_percent, 1)),
+            "reference_lowered": None if reference_lowered is None else str(reference_lowered),
+            "reference_raised": None if reference_raised is None else str(reference_raised),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- across procedures
+
+
+def above_unconfirmed(
+    *,
+    vpr_quality: Decimal | None,
+    vpr_municipality: Decimal | None,
+    oge_quality: Decimal | None,
+    oge_municipality: Decimal | None,
+    n: int,
+    selective: bool,
+    params: Mapping[str, Any] | None = None,
+) -> Marker:
+    """ВПР quality well above the municipality's, not a гимназия / лицей (`selective`), and
+    the school's ОГЭ not above the municipality's by as much (no ОГЭ: not confirmed)."""
+    p = _params("above_unconfirmed", params)
+    limit = Decimal(p["vpr_excess"])
+    if n < p["min_participants"] or vpr_quality is None or vpr_municipality is None:
+        return _undecided("above_unconfirmed", limit, "мало участников или нет данных ВПР")
+    excess = vpr_quality - vpr_municipality
+    oge_excess = (
+        oge_quality - oge_municipality
+        if oge_quality is not None and oge_municipality is not None
+        else None
+    )
+    confirmed = oge_excess is not None and oge_excess >= Decimal(p["oge_excess"])
+    return Marker(
+        "above_unconfirmed",
+        round_half_up(excess, 1),
+        limit,
+        excess >= limit and not selective and not confirmed,
+        {
+            "vpr_quality": str(vpr_quality),
+            "vpr_municipality": str(vpr_municipality),
+            "oge_excess": None if oge_excess is None else str(round_half_up(oge_excess, 1)),
+            "selective": selective,
+        },
+    )
+
+
+def cohort_drop(
+    *,
+    grade4_quality: Decimal | None,
+    grade5_quality: Decimal | None,
+    n: int,
+    params: Mapping[str, Any] | None = None,
+) -> Marker:
+    """The same cohort's quality falls from grade 4 to grade 5 by `drop` points or more."""
+    p = _params("cohort_drop", params)
+    limit = Decimal(p["drop"])
+    if n < p["min_participants"] or grade4_quality is None or grade5_quality is None:
+        return _undecided("cohort_drop", limit, "мало участников или нет обоих лет")
+    drop = grade4_quality - grade5_quality
+    return Marker(
+        "cohort_drop",
+        round_half_up(drop, 1),
+        limit,
+        drop >= limit,
+        {"grade4": str(grade4_quality), "grade5": str(grade5_quality)},
+    )
+
+
+def vpr_over_oge(
+    *,
+    vpr_quality: Decimal | None,
+    oge_quality: Decimal | None,
+    n: int,
+    params: Mapping[str, Any] | None = None,
+) -> Marker:
+    """ВПР quality above the same school's ОГЭ quality in the subject by `gap` points or more."""
+    p = _params("vpr_over_oge", params)
+    limit = Decimal(p["gap"])
+    if n < p["min_participants"] or vpr_quality is None or oge_quality is None:
+        return _undecided("vpr_over_oge", limit, "мало участников или нет ВПР и ОГЭ")
+    gap = vpr_quality - oge_quality
+    return Marker(
+        "vpr_over_oge",
+        round_half_up(gap, 1),
+        limit,
+        gap >= limit,
+        {"vpr_quality": str(vpr_quality), "oge_quality": str(oge_quality)},
+    )
