@@ -16,4 +16,4 @@ class AssessmentsConfig(AppConfig):
         import assessments.services.imports  # noqa: F401
 
         # Registers the ВсОШ year computation with the figures registry (YEAR_FIGURES).
-        from assessments.services import olympiads  # noqa: F401
+        from assessments.services import olympiads, pooled  # noqa: F401

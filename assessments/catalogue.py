@@ -393,3 +393,23 @@ for _code, _name, _unit, _direction, _year_better, _formula in _YEAR:
             figures=YEAR,
         )
     )
+
+# The year's share of «2» per school, every subject and grade pooled (the ШНОР criteria K1,
+# K2; assessments.services.pooled).
+for _procedure, _title, _what in (
+    ("vpr", "ВПР", "всех ВПР года (все предметы и классы)"),
+    ("oge", "ОГЭ", "ОГЭ года по русскому языку и математике"),
+):
+    register(
+        Indicator(
+            code=f"{_procedure}.fail_share_year",
+            name=f"{_title}: доля «2» за год",
+            unit="%",
+            direction="1.2",
+            higher_is_better=False,
+            formula=f"Участники с отметкой «2», делённые на участников с отметкой, × 100, по "
+            f"результатам {_what} вместе.",
+            procedures=(_procedure,),
+            figures=YEAR,
+        )
+    )

@@ -154,16 +154,22 @@ def test_the_request_queues_one_job_per_municipality(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         jobs = figures_request(campaign_id=campaign.pk, user=specialist)
-    assert [job.kind for job in jobs] == ["figures_compute"]
+    # the campaign's figures, then the year's pooled share of «2» that follows them
+    assert [job.kind for job in jobs] == ["figures_compute", "year_figures_compute"]
     job = Job.objects.get(pk=jobs[0].pk)
     assert job.status == "succeeded" and job.municipality_id == municipality.pk
-    assert FiguresRun.objects.get().job_id == job.pk
+    assert FiguresRun.objects.get(campaign=campaign).job_id == job.pk
+    assert Job.objects.get(pk=jobs[1].pk).status == "succeeded"
+    pooled = IndicatorValue.objects.get(code="vpr.fail_share_year", level="municipality")
+    assert pooled.value == Decimal("37.5") and pooled.n == 8  # 3 «2» of 8 with a mark
 
 
 def test_compute_indicators_command_computes_a_year(campaign: Any, capsys: Any) -> None:
     call_command("compute_indicators", "--year", "2026")
     assert FiguresRun.objects.filter(campaign=campaign).count() == 1
-    assert "Показатели рассчитаны: 1 расчётов." in capsys.readouterr().out
+    # the campaign's run and the year's pooled share of «2» (assessments.services.pooled)
+    assert "Показатели рассчитаны: 2 расчётов." in capsys.readouterr().out
+    assert FiguresRun.objects.filter(campaign=None, procedure="vpr", year=2026).count() == 1
 
 
 def test_compute_indicators_says_when_a_year_has_no_campaigns() -> None:
