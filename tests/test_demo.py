@@ -284,3 +284,12 @@ def test_the_planted_cut_off_peaks_raise_the_marker_and_an_ordinary_school_does_
     assert peaked.raised and peaked.value is not None and peaked.value > Decimal(3)
     ordinary = objectivity.score_peaks(figures["edu330101"].primary_distribution, cutoffs)
     assert not ordinary.raised
+
+
+def test_the_default_shnor_rule_lists_the_planted_weak_schools(demo: str) -> None:
+    out = io.StringIO()
+    call_command("identify_schools", "--year", "2026", stdout=out, stderr=io.StringIO())
+    listed = {line.split("\t")[0]: line for line in out.getvalue().splitlines()}
+    assert set(WEAK) <= set(listed)
+    assert not set(INFLATED) & set(listed)  # inflated ВПР is an objectivity matter, not ШНОР
+    assert "K1" in listed[WEAK[0]] and "K2" in listed[WEAK[0]]

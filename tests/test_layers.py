@@ -27,6 +27,7 @@ PURE_MODULES = (
     "assessments.dynamics",
     "assessments.cohorts",
     "assessments.objectivity",
+    "reports.identification",
     "assessments.graduates",
     "assessments.olympiads",
     "assessments.parsing",

@@ -120,8 +120,13 @@ class Command(BaseCommand):
     @staticmethod
     def _compute_figures() -> str:
         """Store the figures of every campaign that has none yet, as the import jobs would."""
-        from assessments.models import Campaign
-        from assessments.services.figures import figures_compute, figures_municipalities
+        from assessments.models import Campaign, FiguresRun
+        from assessments.services.figures import (
+            figures_compute,
+            figures_municipalities,
+            year_figures_compute,
+        )
+        from assessments.services.pooled import POOLED_SUBJECTS
 
         runs = 0
         for campaign in Campaign.objects.filter(figure_runs__isnull=True).select_related(
@@ -130,4 +135,23 @@ class Command(BaseCommand):
             for municipality_id in figures_municipalities(campaign):
                 figures_compute(campaign=campaign, municipality_id=municipality_id)
                 runs += 1
-        return f"Показатели кампаний: рассчитано {runs}."
+        # the year's pooled share of «2» (ВПР, ОГЭ), where it is not stored yet
+        pooled = 0
+        for procedure, year, municipality_id in sorted(
+            set(
+                Campaign.objects.filter(procedure__code__in=POOLED_SUBJECTS)
+                .values_list("procedure__code", "year", "results__school__municipality_id")
+                .order_by()
+                .distinct()
+            )
+        ):
+            if (
+                municipality_id is None
+                or FiguresRun.objects.filter(
+                    campaign=None, procedure=procedure, year=year, municipality_id=municipality_id
+                ).exists()
+            ):
+                continue
+            year_figures_compute(procedure=procedure, year=year, municipality_id=municipality_id)
+            pooled += 1
+        return f"Показатели кампаний: рассчитано {runs}; показатели года: {pooled}."
