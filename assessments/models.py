@@ -710,3 +710,42 @@ class MedalistUpload(UploadedFile):
     class Meta(UploadedFile.Meta):
         verbose_name = "загрузка списка медалистов"
         verbose_name_plural = "загрузки списков медалистов"
+
+
+class ObjectivityMarkerQuerySet(ScopedQuerySet):
+    school_lookup = "school"
+    municipality_lookup = "municipality"
+
+
+class ObjectivityMarker(models.Model):
+    """One objectivity marker of one school in one campaign (assessments.objectivity).
+
+    Written with the campaign's stored figures by the figures job (a new run replaces the
+    markers with the figures), with the value, the threshold, the evidence it was decided
+    from and the version of the marker's parameters.
+    """
+
+    run = models.ForeignKey(FiguresRun, on_delete=models.CASCADE, related_name="markers")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("год")
+    code = models.CharField("маркер", max_length=32)
+    value = models.DecimalField("значение", max_digits=10, decimal_places=2, null=True)
+    threshold = models.DecimalField("порог", max_digits=10, decimal_places=2)
+    raised = models.BooleanField("выявлен", default=False)
+    evidence = models.JSONField("основание", default=dict)
+    reason = models.CharField("почему не решено", max_length=255, blank=True)
+    params_version = models.PositiveSmallIntegerField("версия параметров")
+
+    objects = ObjectivityMarkerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "маркер необъективности"
+        verbose_name_plural = "маркеры необъективности"
+        indexes = [models.Index(fields=["municipality", "year", "raised"])]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.school} ({self.campaign})"

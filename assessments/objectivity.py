@@ -13,7 +13,9 @@ The methods:
   score of «3», «4» or «5» against the expectation from the neighbouring scores (the mean of
   the counts at c − 2, c − 1, c + 1, c + 2). Raised when at some cut-off the count is at
   least `ratio` times the expectation, exceeds it by `min_excess` pupils, and the Poisson
-  tail probability of so many with that expectation is below `p_value`; only from
+  tail probability of so many with that expectation is below `p_value` — at `min_peaks` (2)
+  cut-offs or more, since one school's counts per score are small and a single lucky peak
+  among some 900 school × campaign × cut-off tests a year is chance; only from
   `min_participants` participants (50: fewer cannot show a peak). The value is the largest
   ratio over the cut-offs.
 * `hard_over_basic` — tasks of levels П and В solved better than tasks of level Б (mean task
@@ -46,6 +48,7 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
         "min_excess": 3,
         "p_value": "0.01",
         "window": 2,
+        "min_peaks": 2,
     },
     "hard_over_basic": {"min_participants": 10, "margin": "0"},
     "journal_gap": {"min_compared": 10, "excess": "20"},
@@ -125,7 +128,7 @@ def score_peaks(
     window = int(p["window"])
     at: dict[str, Any] = {}
     best: Decimal | None = None
-    raised = False
+    peaks = 0
     for cut in cutoffs:
         neighbours = [
             distribution[s]
@@ -151,7 +154,7 @@ def score_peaks(
             "p": f"{tail:.2g}",
             "peak": peak,
         }
-        raised = raised or peak
+        peaks += peak
         if ratio is not None and (best is None or ratio > best):
             best = ratio
     if best is None:
@@ -160,8 +163,8 @@ def score_peaks(
         "score_peaks",
         round_half_up(best, 2),
         ratio_limit,
-        raised,
-        {"cutoffs": at, "participants": participants},
+        peaks >= min(int(p["min_peaks"]), len(at)),
+        {"cutoffs": at, "participants": participants, "peaks": peaks},
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from assessments import catalogue, cohorts, stats
+from assessments import catalogue, cohorts, objectivity, stats
 from assessments.choices import IndicatorLevel, ReferenceKind, ReferenceLevel, UploadStatus
 from assessments.figures import FIGURES_VERSION, to_data
 from assessments.indicators import CampaignStats, EgeStats
@@ -25,6 +25,7 @@ from assessments.models import (
     CampaignFigures,
     FiguresRun,
     IndicatorValue,
+    ObjectivityMarker,
     ReferenceValue,
     Result,
     ResultUpload,
@@ -71,7 +72,56 @@ def figures_compute(
     ]
     CampaignFigures.objects.bulk_create(rows)
     IndicatorValue.objects.bulk_create(_values(run, campaign, report), batch_size=2000)
+    ObjectivityMarker.objects.bulk_create(_markers(run, campaign, report), batch_size=2000)
     return run
+
+
+def _markers(
+    run: FiguresRun, campaign: Campaign, report: stats.CampaignReport
+) -> list[ObjectivityMarker]:
+    """The markers one campaign's figures decide for each school (assessments.objectivity):
+    peaks at the cut-offs, П / В above Б, and the journal against the region (else the
+    municipality). Campaigns without marks (ЕГЭ test scores) have none."""
+    if not report.has_marks or report.is_ege:
+        return []
+    cutoffs = sorted(stats.mark_cutoffs(report).scores.values())
+    journal = report.references.get((ReferenceLevel.REGION, ReferenceKind.JOURNAL))
+    if journal is not None:
+        lowered, raised = journal.percent("lowered"), journal.percent("raised")
+    else:
+        lowered = report.total.journal.lowered_percent
+        raised = report.total.journal.raised_percent
+    found = []
+    for school, figures in report.schools:
+        markers = [
+            objectivity.hard_over_basic(figures, report.total),
+            objectivity.journal_gap(figures, lowered, raised),
+        ]
+        if cutoffs:
+            markers.insert(0, objectivity.score_peaks(figures.primary_distribution, cutoffs))
+        found += [
+            ObjectivityMarker(
+                run=run,
+                campaign=campaign,
+                municipality_id=run.municipality_id,
+                school=school,
+                year=campaign.year,
+                code=marker.code,
+                value=marker.value,
+                threshold=marker.threshold,
+                raised=marker.raised,
+                evidence={
+                    **marker.evidence,
+                    "reference": "region" if journal is not None else "municipality",
+                }
+                if marker.code == "journal_gap"
+                else marker.evidence,
+                reason=marker.reason[:255],
+                params_version=objectivity.PARAMS_VERSION,
+            )
+            for marker in markers
+        ]
+    return found
 
 
 def _values(

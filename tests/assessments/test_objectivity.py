@@ -6,11 +6,19 @@ tests fix the methods the markers are decided by.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
 
 from assessments import objectivity
 from assessments.indicators import Record, Task, campaign_stats
+from assessments.models import ObjectivityMarker
+from tests.assessments.matrix_campaigns import add_pupils, compute_figures, make_campaign
 
 TASKS = (Task("1", 2, "Б"), Task("2", 2, "Б"), Task("3", 2, "П"), Task("4", 2, "В"))
 
@@ -34,12 +42,17 @@ def test_a_peak_at_a_cut_off_is_raised_and_a_smooth_distribution_is_not() -> Non
     smooth = [3] * 21  # 63 pupils, 3 at every score 0…20
     marker = objectivity.score_peaks(smooth, [8, 12, 16])
     assert not marker.raised and marker.value == Decimal("1.00")
-    peaked = list(smooth)
-    peaked[12] = 15  # 15 at the first score of «4» against 3 at the neighbours
-    marker = objectivity.score_peaks(peaked, [8, 12, 16])
-    assert marker.raised and marker.value == Decimal("5.00")
+    once = list(smooth)
+    once[12] = 15  # 15 at the first score of «4» against 3 at the neighbours
+    marker = objectivity.score_peaks(once, [8, 12, 16])
+    # one peak among the cut-offs is not enough: chance gives one in some hundred tests
+    assert not marker.raised and marker.value == Decimal("5.00")
     assert marker.evidence["cutoffs"]["12"]["peak"] is True
     assert marker.evidence["cutoffs"]["8"]["peak"] is False
+    twice = list(once)
+    twice[16] = 12
+    marker = objectivity.score_peaks(twice, [8, 12, 16])
+    assert marker.raised and marker.evidence["peaks"] == 2
     assert marker.threshold == Decimal("1.5")
 
 
@@ -104,3 +117,38 @@ def test_every_marker_has_a_name_and_versioned_parameters() -> None:
     assert objectivity.PARAMS_VERSION == 1
     assert set(objectivity.DEFAULT_PARAMS) <= set(objectivity.MARKER_NAMES)
     assert "federal_list" in objectivity.MARKER_NAMES
+
+
+# --- stored with the campaign's figures, and exported ------------------------------------
+
+
+@pytest.mark.django_db
+def test_markers_are_stored_with_the_figures_and_exported(
+    school_a: Any, school_b: Any, director_b: Any
+) -> None:
+    campaign = make_campaign()
+    # school A: 12 pupils, each «2» against a journal «4» — 100 % понизили
+    add_pupils(campaign, school_a, [(f"a{i}", [1, 0, 0, 0], 4) for i in range(12)])
+    # school B: 12 pupils, each «5» as in the journal
+    add_pupils(campaign, school_b, [(f"b{i}", [2, 1, 3, 2], 5) for i in range(12)])
+    compute_figures(campaign)
+    gap = ObjectivityMarker.objects.get(school=school_a, code="journal_gap")
+    # against the municipality (no region imported): 100 − 50 = +50 points
+    assert gap.raised and gap.value == Decimal("50.00") and gap.threshold == Decimal("20.00")
+    assert gap.evidence["reference"] == "municipality" and gap.params_version == 1
+    assert not ObjectivityMarker.objects.get(school=school_b, code="journal_gap").raised
+    peaks = ObjectivityMarker.objects.get(school=school_a, code="score_peaks")
+    assert not peaks.raised and "от 50" in peaks.reason  # 12 pupils: not decided
+    # a recomputation replaces them, never adds
+    compute_figures(campaign)
+    assert ObjectivityMarker.objects.filter(school=school_a, code="journal_gap").count() == 1
+    # a director sees his school's markers only
+    assert set(ObjectivityMarker.objects.for_user(director_b).values_list("school", flat=True)) == {
+        school_b.pk
+    }
+    out = io.StringIO()
+    call_command("export_objectivity", "--year", "2026", stdout=out, stderr=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO(out.getvalue()), delimiter=";"))
+    assert [(r["Логин ОО"], r["Код маркера"], r["Значение"], r["Порог"]) for r in rows] == [
+        (school_a.login, "journal_gap", "50,00", "20,00")
+    ]
