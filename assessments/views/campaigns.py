@@ -71,7 +71,7 @@ def _campaign(request: AuthedHttpRequest, pk: int) -> Campaign:
 
 
 #: Rows per page of the results page's tables.
-TABLE_PAGE = 30
+TABLE_PAGE = 25
 
 
 @require_POST
