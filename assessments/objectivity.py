@@ -299,6 +299,31 @@ def above_unconfirmed(
     )
 
 
+def _gap(
+    code: str,
+    limit_key: str,
+    high: tuple[str, Decimal | None],
+    low: tuple[str, Decimal | None],
+    n: int,
+    params: Mapping[str, Any] | None,
+    missing: str,
+) -> Marker:
+    """Raised when `high` exceeds `low` by the parameter `limit_key` points or more."""
+    p = _params(code, params)
+    limit = Decimal(p[limit_key])
+    (high_name, high_value), (low_name, low_value) = high, low
+    if n < p["min_participants"] or high_value is None or low_value is None:
+        return _undecided(code, limit, missing)
+    difference = high_value - low_value
+    return Marker(
+        code,
+        round_half_up(difference, 1),
+        limit,
+        difference >= limit,
+        {high_name: str(high_value), low_name: str(low_value)},
+    )
+
+
 def cohort_drop(
     *,
     grade4_quality: Decimal | None,
@@ -307,17 +332,14 @@ def cohort_drop(
     params: Mapping[str, Any] | None = None,
 ) -> Marker:
     """The same cohort's quality falls from grade 4 to grade 5 by `drop` points or more."""
-    p = _params("cohort_drop", params)
-    limit = Decimal(p["drop"])
-    if n < p["min_participants"] or grade4_quality is None or grade5_quality is None:
-        return _undecided("cohort_drop", limit, "мало участников или нет обоих лет")
-    drop = grade4_quality - grade5_quality
-    return Marker(
+    return _gap(
         "cohort_drop",
-        round_half_up(drop, 1),
-        limit,
-        drop >= limit,
-        {"grade4": str(grade4_quality), "grade5": str(grade5_quality)},
+        "drop",
+        ("grade4", grade4_quality),
+        ("grade5", grade5_quality),
+        n,
+        params,
+        "мало участников или нет обоих лет",
     )
 
 
@@ -329,15 +351,12 @@ def vpr_over_oge(
     params: Mapping[str, Any] | None = None,
 ) -> Marker:
     """ВПР quality above the same school's ОГЭ quality in the subject by `gap` points or more."""
-    p = _params("vpr_over_oge", params)
-    limit = Decimal(p["gap"])
-    if n < p["min_participants"] or vpr_quality is None or oge_quality is None:
-        return _undecided("vpr_over_oge", limit, "мало участников или нет ВПР и ОГЭ")
-    gap = vpr_quality - oge_quality
-    return Marker(
+    return _gap(
         "vpr_over_oge",
-        round_half_up(gap, 1),
-        limit,
-        gap >= limit,
-        {"vpr_quality": str(vpr_quality), "oge_quality": str(oge_quality)},
+        "gap",
+        ("vpr_quality", vpr_quality),
+        ("oge_quality", oge_quality),
+        n,
+        params,
+        "мало участников или нет ВПР и ОГЭ",
     )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from assessments import catalogue, cohorts, dynamics
 from assessments.choices import IndicatorLevel, ProcedureCode
@@ -35,7 +35,6 @@ INFORMATIVENESS_LABELS = {
     Informativeness.INFORMATIVE: "информативно (50 и более)",
 }
 
-SCHOOL_LEVELS = (IndicatorLevel.SCHOOL,)
 TOTAL_LEVELS = (IndicatorLevel.MUNICIPALITY, IndicatorLevel.REGION, IndicatorLevel.RUSSIA)
 
 
@@ -84,14 +83,6 @@ def available_municipalities() -> list[Municipality]:
     """The municipalities with stored values (for a deployment-wide user's choice)."""
     ids = IndicatorValue.objects.values_list("municipality_id", flat=True).distinct()
     return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
-
-
-def latest_year(values: QuerySet[IndicatorValue]) -> int | None:
-    return values.aggregate(year=Max("year"))["year"]
-
-
-def available_years(values: QuerySet[IndicatorValue]) -> list[int]:
-    return sorted(set(values.values_list("year", flat=True).distinct()), reverse=True)
 
 
 # --------------------------------------------------------------------------- indicator page
@@ -579,7 +570,6 @@ class Dashboard:
     year: int | None
     rows: dict[str, list[HomeRow]]  # procedure label → rows
     attention: list[Attention]
-    codes: dict[str, list[catalogue.Indicator]]
     olympiad: list[HomeCell] = field(default_factory=list)  # ВсОШ, municipal stage
     olympiad_year: int | None = None
 
@@ -615,7 +605,7 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
     """The municipality at a glance for its latest year: key indicators by procedure with the
     change since last year and the region and Russia; the schools needing attention."""
     if municipality is None:
-        return Dashboard(None, None, {}, [], {})
+        return Dashboard(None, None, {}, [])
     values = values_for(user).filter(municipality=municipality)
     codes = [code for group in HOME_CODES.values() for code in group]
     # One read: the totals of every year, the schools' shares that attention looks at, and
@@ -624,7 +614,7 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
         Value(*row)
         for row in values.filter(
             Q(level__in=TOTAL_LEVELS, code__in=codes, part="")
-            | Q(level=IndicatorLevel.SCHOOL, code__in=ATTENTION_CODES, part="")
+            | Q(level=IndicatorLevel.SCHOOL, code__in=ATTENTION_RISES, part="")
             | Q(
                 level=IndicatorLevel.MUNICIPALITY,
                 code__in=HOME_OLYMPIAD_CODES,
@@ -638,7 +628,7 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
     totals = [v for v in rows if v.level != IndicatorLevel.SCHOOL]
     year = max((v.year for v in totals if v.level == IndicatorLevel.MUNICIPALITY), default=None)
     if year is None:
-        return Dashboard(municipality, None, {}, [], {})
+        return Dashboard(municipality, None, {}, [])
     by_place: dict[tuple[Any, ...], dict[tuple[str, str, int], Value]] = defaultdict(dict)
     for row in totals:
         if row.year in (year, year - 1):
@@ -710,18 +700,13 @@ def dashboard(user: User, municipality: Municipality | None) -> Dashboard:
         olympiad=olympiad_cells if olympiad_year else [],
         olympiad_year=olympiad_year or None,
         attention=attention(school_rows, year, subjects),
-        codes={
-            PROCEDURE_LABELS[p]: [catalogue.get(c) for c in group]
-            for p, group in HOME_CODES.items()
-        },
     )
 
 
 #: Shares whose rise by DYNAMICS_NEGATIVE_RISE_PP points or more calls for attention (the
 #: ФИОКО rule for the share of «2», and its ЕГЭ counterpart); the share of «2» is also
-#: checked against the worst tenth of the schools.
+#: checked against the worst tenth of the schools. The home page reads only these.
 ATTENTION_RISES = ("vpr.fail_share", "oge.fail_share", "ege.below_min")
-ATTENTION_CODES = ATTENTION_RISES
 
 
 def attention(

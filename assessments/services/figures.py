@@ -290,10 +290,15 @@ def figures_municipalities(campaign: Campaign) -> list[int]:
 
 
 def figures_request(
-    *, campaign_id: int, user: User | None = None, only: int | None = None
+    *,
+    campaign_id: int,
+    user: User | None = None,
+    only: int | None = None,
+    with_year: bool = True,
 ) -> list[Job]:
     """Queue the computation of a campaign's figures, one job per municipality it touches
-    (`only`: just that municipality)."""
+    (`only`: just that municipality), and the year figures of its procedure after them
+    (`with_year=False`: the caller queues those once for many campaigns)."""
     from assessments.tasks import figures_compute_task
 
     campaign = Campaign.objects.get(pk=campaign_id)
@@ -310,7 +315,7 @@ def figures_request(
         job_enqueue(job, figures_compute_task)
         jobs.append(job)
     # A procedure with figures of a whole year (ЕГЭ per graduate) follows its campaigns.
-    if campaign.procedure.code in YEAR_FIGURES:
+    if with_year and campaign.procedure.code in YEAR_FIGURES:
         jobs += year_figures_request(
             procedure=campaign.procedure.code,
             year=campaign.year,
@@ -379,7 +384,7 @@ def year_figures_compute(
             IndicatorValue(
                 run=run,
                 municipality_id=municipality_id,
-                level=ReferenceLevel.MUNICIPALITY if v.school_id is None else ReferenceLevel.SCHOOL,
+                level=IndicatorLevel.MUNICIPALITY if v.school_id is None else IndicatorLevel.SCHOOL,
                 school_id=v.school_id,
                 year=year,
                 procedure=procedure,
@@ -418,20 +423,18 @@ def year_figures_request(
 
 
 def figures_request_year(*, year: int, user: User | None = None) -> list[Job]:
-    """Queue every figure of a year (the specialist's button): each campaign's, with the year
-    computations after them, and the year computations of procedures without campaigns
-    (ВсОШ). A user bound to a municipality computes only his own."""
+    """Queue every figure of a year (the specialist's button): each campaign's, then each
+    year computation once (not once per campaign). A user bound to a municipality computes
+    only his own."""
     bound = user.municipality_id if user is not None else None
     jobs = []
     for campaign_id in Campaign.objects.filter(year=year).values_list("pk", flat=True):
-        jobs += figures_request(campaign_id=campaign_id, user=user, only=bound)
-    queued = {job.params.get("procedure") for job in jobs}
+        jobs += figures_request(campaign_id=campaign_id, user=user, only=bound, with_year=False)
     municipalities = Municipality.objects.values_list("pk", flat=True)
     if bound is not None:
         municipalities = municipalities.filter(pk=bound)
     for procedure in YEAR_FIGURES:
-        if procedure not in queued:
-            jobs += year_figures_request(
-                procedure=procedure, year=year, municipality_ids=list(municipalities), user=user
-            )
+        jobs += year_figures_request(
+            procedure=procedure, year=year, municipality_ids=list(municipalities), user=user
+        )
     return jobs
