@@ -64,6 +64,7 @@ _RESULT_FIELDS = (
     "journal_mark",
     "scores",
     "test_score",
+    "class_name",
 )
 
 
@@ -88,6 +89,9 @@ class CampaignReport:
     references: dict[tuple[str, str], ReferenceValue] = field(default_factory=dict)
     scale: Scale | None = None
     school_totals: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # (school id, class name, mark) of those who wrote, from the same read of the results:
+    # the figures job stores the classes' figures from them (assessments.cohorts).
+    class_rows: list[tuple[int, str, int | None]] = field(default_factory=list)
 
     @property
     def participants(self) -> int:
@@ -147,7 +151,7 @@ def _records(rows: Iterable[tuple[Any, ...]], with_scores: bool) -> list[Record]
             test_score=test_score,
             school=str(school_id),
         )
-        for school_id, absent, primary, mark, journal, scores, test_score in rows
+        for school_id, absent, primary, mark, journal, scores, test_score, _class in rows
     ]
 
 
@@ -170,7 +174,8 @@ def campaign_report(
     else:
         results = selectors.municipal_results(campaign, user)
         visible = None if user.sees_all_schools else set(user.visible_school_ids())
-    records = _records(result_rows(results), with_scores=bool(tasks))
+    rows = result_rows(results)
+    records = _records(rows, with_scores=bool(tasks))
     grouped = group_by(records, lambda r: r.school, tasks, max_primary=campaign.max_primary)
     ids = [int(k) for k in grouped.groups if visible is None or int(k) in visible]
     schools = {s.pk: s for s in School.objects.filter(pk__in=ids)}
@@ -198,6 +203,11 @@ def campaign_report(
     }
     if report.is_ege and not report.has_marks:
         _add_ege(report, records, visible)
+    report.class_rows = [
+        (school_id, class_name, mark)
+        for school_id, absent, _p, mark, _j, _s, _t, class_name in rows
+        if not absent and class_name and (visible is None or school_id in visible)
+    ]
     return report
 
 

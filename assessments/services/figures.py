@@ -164,7 +164,7 @@ def _values(
                 )
             )
     values += _reference_values(common, campaign, indicators)
-    values += _class_values(common, campaign, {i.code for i in indicators})
+    values += _class_values(common, campaign, report, {i.code for i in indicators})
     return values
 
 
@@ -179,24 +179,17 @@ _CLASS_FIGURES = {
 
 
 def _class_values(
-    common: dict[str, Any], campaign: Campaign, codes: set[str]
+    common: dict[str, Any], campaign: Campaign, report: stats.CampaignReport, codes: set[str]
 ) -> list[IndicatorValue]:
     """A row per class (level «class», `part` = the class name) for the cohort pages: the
-    mark figures of every class the result files name."""
+    mark figures of every class the result files name (from the report's own read)."""
     procedure = campaign.procedure.code
     wanted = {f"{procedure}.{key}": attr for key, attr in _CLASS_FIGURES.items()}
     wanted = {code: attr for code, attr in wanted.items() if code in codes}
     if not wanted or not campaign.procedure.has_marks:
         return []
-    rows = (
-        Result.objects.filter(
-            campaign=campaign, absent=False, school__municipality_id=common["municipality_id"]
-        )
-        .exclude(class_name="")
-        .values_list("school_id", "class_name", "mark")
-    )
     values = []
-    for (school_id, name), figures in sorted(cohorts.class_marks(rows.iterator()).items()):
+    for (school_id, name), figures in sorted(cohorts.class_marks(report.class_rows).items()):
         for code, attr in wanted.items():
             value = getattr(figures, attr)
             values.append(
