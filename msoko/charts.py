@@ -165,7 +165,8 @@ def _draw(chart: BarChart) -> str:
         )
         parts.append(
             f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="10">'
-            f"{escape(formatting.number(tick, 0))}</text>"
+            # as many decimals as the tick needs (a scale up to 0,4 reads 0,1 … 0,4, not 0 … 0)
+            f"{escape(formatting.trimmed(tick, 2))}</text>"
         )
     for g, category in enumerate(chart.categories):
         x0 = left + g * group_w + group_w * 0.1

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from assessments import catalogue, cohorts, dynamics
-from assessments.choices import IndicatorLevel, ProcedureCode
+from assessments.choices import IndicatorLevel, OlympiadStage, ProcedureCode
 from assessments.indicators import Informativeness, informativeness
 from assessments.models import IndicatorValue, Subject
 from msoko import formatting
@@ -121,6 +121,12 @@ class IndicatorPage:
     ranked_count: int = 0  # schools in the ranking, the user's or not
     all_values: list[Decimal | None] = field(default_factory=list)  # of every ranked school
     visible: set[int] | None = None  # the schools the user may see by name (None: all)
+
+    @property
+    def part_label(self) -> str:
+        """The cut in words: a ВсОШ stage «муниципальный этап»; empty for none."""
+        stages = dict(OlympiadStage.choices)
+        return f"{stages[self.part]} этап" if self.part in stages else self.part
 
     def grid_cells(self) -> list[tuple[str, list[tuple[list[School], int]]]]:
         """The grid's rows as (status, cells); a cell: the schools shown by name and how

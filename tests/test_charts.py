@@ -278,3 +278,15 @@ def test_the_results_page_shows_the_mark_chart_with_its_table(
     assert school_b.short_name not in page  # a director's chart has his school only
     wide = client_for(specialist).get(campaign.get_absolute_url()).content.decode()
     assert "Муниципалитет, «2»: 37,5\u00a0%" in wide
+
+
+def test_the_value_axis_of_small_values_keeps_its_decimals() -> None:
+    chart = BarChart(
+        title="Победителей на 100",
+        categories=("2024", "2025"),
+        series=(Series("Муниципалитет", (Decimal("0.2"), Decimal("0.4"))),),
+        places=1,
+    )
+    root = ET.fromstring(str(chart.svg()))
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert ticks[:5] == ["0", "0,1", "0,2", "0,3", "0,4"]  # not «0» five times
