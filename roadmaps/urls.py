@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from roadmaps import views
 
@@ -38,4 +38,6 @@ urlpatterns = [
     path("cycle/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("cycle/<int:pk>/edit/", views.cycle_update, name="cycle_update"),
     path("cycle/<int:pk>/documents/<str:element>/", views.cycle_document, name="cycle_document"),
+    path("", include("roadmaps.urls_risks")),
+    path("", include("roadmaps.urls_decisions")),
 ]

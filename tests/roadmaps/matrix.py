@@ -17,6 +17,7 @@ from msoko.models import Job
 from roadmaps import services
 from roadmaps.models import CycleAssessment, Direction, Evidence, RoadmapImport, RoadmapPdf
 from tests.matrix import Case, editors_only, everyone
+from tests.roadmaps import matrix_decisions, matrix_risks
 from tests.roadmaps.builders import make_roadmap, make_task
 
 OWN_SCHOOL = everyone(200, director_b=404)
@@ -77,6 +78,9 @@ CASES: dict[str, Case] = {
     "roadmaps:cycle_update": Case(editors_only(), args=_a("cycle")),
     "roadmaps:cycle_document": Case(WIDE_ONLY, args=lambda w: [w["cycle"].pk, "goals"]),
 }
+PARTS = (matrix_risks, matrix_decisions)
+for _part in PARTS:
+    CASES.update(_part.CASES)
 
 
 def build_world(world: dict[str, Any]) -> None:
@@ -134,3 +138,5 @@ def build_world(world: dict[str, Any]) -> None:
         feed=services.calendar_feed_get(user=specialist),
     )
     assert CycleAssessment.objects.filter(municipality=world["municipality"]).count() == 1
+    for part in PARTS:
+        part.build_world(world)

@@ -728,6 +728,15 @@ class ElementScore(models.Model):
     tasks = models.ManyToManyField(
         Task, verbose_name="задачи дорожной карты", blank=True, related_name="+"
     )
+    recommendations = models.ManyToManyField(
+        "roadmaps.Recommendation",
+        verbose_name="адресные рекомендации",
+        blank=True,
+        related_name="+",
+    )
+    decisions = models.ManyToManyField(
+        "roadmaps.Decision", verbose_name="управленческие решения", blank=True, related_name="+"
+    )
     document = models.FileField("документ", upload_to="roadmaps/cycle/%Y/", blank=True)
     document_name = models.CharField(max_length=255, blank=True)
 
@@ -753,3 +762,38 @@ def decimal_or_none(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     return Decimal(str(value).replace(",", ".").replace(" ", ""))
+
+
+from roadmaps.models.decisions import (  # noqa: E402  (the package's other models)
+    AddresseeGroup,
+    BasisKind,
+    Decision,
+    Recommendation,
+    RecommendationStatus,
+)
+from roadmaps.models.risks import (  # noqa: E402
+    MeasureTemplate,
+    RiskDirection,
+    RiskLevel,
+    RiskProgramme,
+    RiskSource,
+    RiskUpload,
+    SchoolCurator,
+    SchoolRisk,
+)
+
+__all__ = [
+    "AddresseeGroup",
+    "BasisKind",
+    "Decision",
+    "MeasureTemplate",
+    "Recommendation",
+    "RecommendationStatus",
+    "RiskDirection",
+    "RiskLevel",
+    "RiskProgramme",
+    "RiskSource",
+    "RiskUpload",
+    "SchoolCurator",
+    "SchoolRisk",
+]
