@@ -80,4 +80,4 @@ def test_identify_schools_prints_the_listed_schools(municipality: Any) -> None:
     lines = out.getvalue().splitlines()
     assert [line.split("\t")[1] for line in lines] == ["МБОУ Школа 11", "МБОУ Школа 12"]
     assert lines[1].split("\t")[2] == "K1 (3 из 3 лет)"
-    assert "oge.fail_share_year 2024" in err.getvalue()  # the missing inputs are named
+    assert "нет кампаний ОГЭ за 2024 год" in err.getvalue()  # the missing inputs are named

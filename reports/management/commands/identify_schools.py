@@ -1,38 +1,47 @@
-"""Print the schools that the default ШНОР rule lists for a year, from the stored values."""
+"""Apply an identification rule version to a year's stored indicators and print the list."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.choices import IndicatorLevel
-from assessments.models import IndicatorValue
-from reports.identification import DEFAULT_RULE, identify
-from schools.models import Municipality, School, SocialPassport
+from reports.models import IdentificationRule
+from reports.services import RuleError, identification_run_now
+from schools.models import Municipality
 
 
 class Command(BaseCommand):
     help = (
-        "Применяет правило «ШНОР — базовое правило» (версия 1) к сохранённым показателям "
-        "года и печатает отобранные ОО: логин, название, выполненные критерии, отметки."
+        "Применяет правило отбора (по умолчанию «ШНОР — базовое правило», последняя версия) к "
+        "сохранённым показателям года, сохраняет запуск с протоколом и черновик перечня и "
+        "печатает отобранные ОО: логин, название, выполненные критерии, отметки."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--municipality", help="ОКТМО или id муниципалитета")
-        parser.add_argument("--rule", default="shnor_basic", help="код правила (пока одно)")
+        parser.add_argument("--rule", default="shnor_basic", help="код правила")
         # «--version N» is the rule's version here, not Django's own --version of the command.
         for holder in (parser, *parser._action_groups):
             holder.conflict_handler = "resolve"
-        parser.add_argument("--version", type=int, default=1, help="версия правила")
+        parser.add_argument("--version", type=int, help="версия правила (по умолчанию последняя)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["rule"] != "shnor_basic" or options["version"] != 1:
+        rule = IdentificationRule.objects.filter(code=options["rule"]).first()
+        if rule is None:
+            codes = ", ".join(IdentificationRule.objects.values_list("code", flat=True))
+            raise CommandError(f"Правило «{options['rule']}» не найдено. Есть: {codes}.")
+        versions = rule.versions.order_by("-version")
+        version = (
+            versions.filter(version=options["version"]).first()
+            if options["version"]
+            else versions.first()
+        )
+        if version is None:
+            numbers = ", ".join(str(v) for v in versions.values_list("version", flat=True))
             raise CommandError(
-                "Известно одно правило: shnor_basic, версия 1 («ШНОР — базовое правило»)."
+                f"У правила «{rule.name}» нет версии {options['version']}. Есть: {numbers}."
             )
         year = options["year"]
         municipalities = Municipality.objects.order_by("name")
@@ -41,62 +50,38 @@ class Command(BaseCommand):
             municipalities = municipalities.filter(oktmo=wanted) | municipalities.filter(
                 pk=int(wanted) if wanted.isdigit() else 0
             )
-        codes = [c.indicator for c in DEFAULT_RULE]
-        span = max(c.span for c in DEFAULT_RULE)
         found_any = False
         for municipality in municipalities:
-            general = set(
-                School.objects.general()
-                .filter(municipality=municipality)
-                .values_list("pk", flat=True)
-            )
-            series: dict[str, dict[int, dict[int, tuple[Decimal | None, int]]]] = defaultdict(
-                lambda: defaultdict(dict)
-            )
-            for code, y, school_id, value, n in IndicatorValue.objects.filter(
-                municipality=municipality,
-                level=IndicatorLevel.SCHOOL,
-                code__in=codes,
-                year__gt=year - span,
-                year__lte=year,
-            ).values_list("code", "year", "school_id", "value", "n"):
-                if school_id in general:
-                    series[code][y][school_id] = (value, n)
-            missing = [
-                f"{c.indicator} {y}"
-                for c in DEFAULT_RULE
-                for y in range(year - c.span + 1, year + 1)
-                if not series[c.indicator].get(y)
-            ]
-            if missing:
-                self.stderr.write(
-                    f"{municipality.name}: нет сохранённых показателей — {', '.join(missing)} "
-                    "(manage.py compute_indicators --year Г)."
+            try:
+                run = identification_run_now(
+                    version=version, municipality=municipality, year=year, user=None
                 )
-            listed = identify(DEFAULT_RULE, series, year=year)
-            schools = School.objects.in_bulk(list(listed))
-            shnsu = set(
-                SocialPassport.objects.filter(
-                    year=year, is_shnsu=True, school__in=list(listed)
-                ).values_list("school_id", flat=True)
-            )
-            for pk in sorted(listed, key=lambda pk: schools[pk].short_name):
+            except RuleError as exc:
+                raise CommandError(str(exc)) from exc
+            protocol = run.protocol
+            if protocol["missing"]:
+                self.stderr.write(
+                    f"{municipality.name}: нет данных — " + " ".join(protocol["missing"])
+                )
+            for line in protocol["schools"]:
+                if line["outcome"] == "not_listed":
+                    continue
+                checks = {c["code"]: c for c in line["checks"]}
                 met = [
-                    f"{r.criterion.code} ({r.met_years} из {len(r.years)} лет)"
-                    for r in listed[pk]
-                    if r.met
+                    f"{code} ({checks[code]['met_years']} из {len(checks[code]['years'])} лет)"
+                    for code in line["met"]
                 ]
-                flags = ["ШНСУ"] if pk in shnsu else []
-                self.stdout.write(
-                    "\t".join(
-                        [
-                            schools[pk].login,
-                            schools[pk].short_name,
-                            ", ".join(met),
-                            ", ".join(flags),
-                        ]
+                flags = list(line["flags"])
+                if line["outcome"] != "listed":
+                    flags.insert(
+                        0, {"separate": "отдельно", "excluded": "исключена"}[line["outcome"]]
                     )
+                self.stdout.write(
+                    "\t".join([line["login"], line["name"], ", ".join(met), ", ".join(flags)])
                 )
                 found_any = True
+            self.stderr.write(
+                f"{municipality.name}: запуск № {run.pk}, протокол SHA-256 {run.protocol_sha256}."
+            )
         if not found_any:
             self.stderr.write(f"За {year} год правило не отобрало ни одной ОО.")

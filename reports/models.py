@@ -1,0 +1,229 @@
+"""Identification of ШНОР and ШНСУ as data (DOMAIN §7): rules, versions, runs, lists.
+
+A rule (e.g. «ШНОР — базовое правило») has numbered versions; a version's definition is the
+criteria and their combination (reports/identification.py). A version that a run has used
+is never edited: a change makes the next version. A run applies one version to a year's
+stored indicators of one municipality, in a Celery job, and keeps its protocol (the inputs
+with the computation ids of their figures, and per school and criterion the value, the
+threshold and whether it was met) with a hash of it, and the protocol's PDF and XLSX. Each
+run makes a draft list; a specialist adds or removes schools with a written reason and
+confirms it, with the act's number and date, as the year's published list. A confirmed list
+is never recomputed in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from msoko.querysets import ScopedQuerySet, is_signed_in
+from reports.choices import EntryOrigin, ListStatus, RuleKind, RunStatus
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class IdentificationRule(models.Model):
+    """A named identification rule; its content lives in its versions."""
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    name = models.CharField("наименование", max_length=200)
+    kind = models.CharField("что отбирает", max_length=8, choices=RuleKind.choices)
+    description = models.TextField("описание", blank=True)
+
+    class Meta:
+        verbose_name = "правило отбора"
+        verbose_name_plural = "правила отбора ШНОР и ШНСУ"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:rule_detail", args=[self.code])
+
+
+class RuleVersion(models.Model):
+    """One version of a rule: the definition as data (see reports.identification)."""
+
+    rule = models.ForeignKey(IdentificationRule, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField("версия")
+    definition = models.JSONField("определение")
+    note = models.TextField("что изменено", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "версия правила отбора"
+        verbose_name_plural = "версии правил отбора"
+        ordering = ["rule", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "version"], name="rule_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.name}, версия {self.version}"
+
+    @property
+    def used(self) -> bool:
+        return self.runs.exists()
+
+
+class RunQuerySet(ScopedQuerySet):
+    municipality_lookup = "municipality"
+    school_lookup = "municipality__schools"
+
+    def for_user(self, user: Any) -> RunQuerySet:
+        """The department's and the officials'; a director opens the runs of his municipality
+        and sees only his own school's lines (the views filter the protocol)."""
+        if not is_signed_in(user):
+            return self.none()
+        if user.sees_all_schools:
+            return super().for_user(user)
+        school = getattr(user, "school", None) if getattr(user, "school_id", None) else None
+        if school is None:
+            return self.none()
+        return self.filter(municipality_id=school.municipality_id)
+
+
+class IdentificationRun(models.Model):
+    """One application of a rule version to a year of one municipality, with its protocol."""
+
+    version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="runs")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("год", validators=YEAR_VALIDATORS)
+    status = models.CharField(
+        "состояние", max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    job = models.OneToOneField(
+        "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    protocol = models.JSONField("протокол", default=dict, blank=True)
+    protocol_sha256 = models.CharField("SHA-256 протокола", max_length=64, blank=True)
+    listed = models.PositiveIntegerField("отобрано ОО", default=0)
+    pdf = models.FileField("протокол PDF", upload_to="reports/protocols/%Y/", blank=True)
+    xlsx = models.FileField("протокол XLSX", upload_to="reports/protocols/%Y/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("запущен", auto_now_add=True)
+    finished_at = models.DateTimeField("завершён", null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запуск правила отбора"
+        verbose_name_plural = "запуски правил отбора"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version} — {self.year} (запуск {self.pk})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:run_detail", args=[self.pk])
+
+
+class ListQuerySet(ScopedQuerySet):
+    municipality_lookup = "municipality"
+    school_lookup = "entries__school"
+    school_lookup_many = True
+
+    def for_user(self, user: Any) -> ListQuerySet:
+        """Staff see every list; a director sees the lists of his municipality (and in them
+        his own school's entry only — the views filter the entries)."""
+        if not is_signed_in(user):
+            return self.none()
+        if user.sees_all_schools:
+            return super().for_user(user)
+        school = getattr(user, "school", None) if getattr(user, "school_id", None) else None
+        if school is None:
+            return self.none()
+        return self.filter(municipality_id=school.municipality_id)
+
+
+class SchoolList(models.Model):
+    """The list of a year (ШНОР or ШНСУ) made by a run: a draft, then the confirmed one."""
+
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("год", validators=YEAR_VALIDATORS)
+    kind = models.CharField("вид", max_length=8, choices=RuleKind.choices)
+    run = models.OneToOneField(
+        IdentificationRun, on_delete=models.PROTECT, related_name="school_list"
+    )
+    status = models.CharField(
+        "состояние", max_length=12, choices=ListStatus.choices, default=ListStatus.DRAFT
+    )
+    act_number = models.CharField("номер акта", max_length=64, blank=True)
+    act_date = models.DateField("дата акта", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("утверждён", null=True, blank=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+
+    objects = ListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "перечень ОО"
+        verbose_name_plural = "перечни ШНОР и ШНСУ"
+        ordering = ["-year", "kind", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "kind"],
+                condition=Q(status=ListStatus.CONFIRMED),
+                name="school_list_one_confirmed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Перечень {self.get_kind_display().split(' —')[0]} {self.year} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:list_detail", args=[self.pk])
+
+
+class EntryQuerySet(ScopedQuerySet):
+    municipality_lookup = "school_list__municipality"
+    school_lookup = "school"
+
+
+class SchoolListEntry(models.Model):
+    """A school in a list: by the rule or added by a specialist, in or out, and why."""
+
+    school_list = models.ForeignKey(SchoolList, on_delete=models.CASCADE, related_name="entries")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    origin = models.CharField(
+        "основание", max_length=8, choices=EntryOrigin.choices, default=EntryOrigin.RULE
+    )
+    included = models.BooleanField("в перечне", default=True)
+    outcome = models.CharField("итог правила", max_length=16, blank=True)
+    criteria = models.JSONField("выполненные критерии", default=list, blank=True)
+    flags = models.JSONField("отметки", default=list, blank=True)
+    reason = models.TextField("причина изменения", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField("изменено", null=True, blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ОО в перечне"
+        verbose_name_plural = "ОО в перечнях"
+        ordering = ["school_list", "school__short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_list", "school"], name="list_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} — {self.school_list}"
