@@ -547,7 +547,7 @@ def _criterion_year(
                 group = similar
                 note = f"группа сравнения: {len(similar)} ОО с ИСБШ {_num(own)} ± {_num(rule.context_band)}"
                 if ref_key == "municipality":
-                    ref = sum(similar) / len(similar)
+                    ref = sum(similar, Decimal(0)) / len(similar)
             else:
                 note = (
                     f"схожих ОО меньше {rule.context_min_group}: сравнение со всеми ОО"

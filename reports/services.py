@@ -128,15 +128,16 @@ class Loaded:
 def _weighted(rows: Iterable[tuple[Decimal | None, int]]) -> ident.Obs:
     """One value of many rows (e.g. every subject of a campaign indicator): the n-weighted
     mean of the values, with the participants summed."""
-    rows = [(v, n) for v, n in rows if v is not None]
-    if not rows:
+    known = [(v, n) for v, n in rows if v is not None]
+    if not known:
         return ident.Obs(None, 0)
-    if len(rows) == 1:
-        return ident.Obs(rows[0][0], rows[0][1])
-    total = sum(n for _, n in rows)
+    if len(known) == 1:
+        return ident.Obs(known[0][0], known[0][1])
+    total = sum(n for _, n in known)
     if total == 0:
-        return ident.Obs(sum((v for v, _ in rows), Decimal(0)) / len(rows), 0)  # type: ignore[misc]
-    value = sum((v * n for v, n in rows), Decimal(0)) / total  # type: ignore[operator]
+        mean = sum((v for v, _ in known), Decimal(0)) / len(known)
+        return ident.Obs(mean.quantize(Decimal("0.0001")), 0)
+    value = sum((v * n for v, n in known), Decimal(0)) / total
     return ident.Obs(value.quantize(Decimal("0.0001")), total)
 
 

@@ -12,10 +12,18 @@ from msoko.jobs import job_run
 @shared_task(name="reports.identification_run")
 def identification_run_task(job_id: int) -> None:
     """Apply a rule version to a year and store the protocol (a finished run is kept)."""
+    from reports.choices import RunStatus
+    from reports.models import IdentificationRun
     from reports.services import identification_run
 
     def work(job: Any, report: Any) -> dict[str, Any]:
-        run = identification_run(run_id=job.params["run_id"], progress=report)
+        try:
+            run = identification_run(run_id=job.params["run_id"], progress=report)
+        except Exception:
+            IdentificationRun.objects.filter(
+                pk=job.params["run_id"], status=RunStatus.QUEUED
+            ).update(status=RunStatus.FAILED)
+            raise
         totals = run.protocol.get("totals", {})
         return {
             "run_id": run.pk,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports import views
+from reports import views_identification as found
 
 app_name = "reports"
 
@@ -9,4 +10,18 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school_card, name="school_card"),
     path("cohorts/", views.cohorts_page, name="cohorts"),
     path("vpr-oge/", views.vpr_oge_page, name="vpr_oge"),
+    path("rules/", found.rule_list, name="rule_list"),
+    path("rules/<slug:code>/", found.rule_detail, name="rule_detail"),
+    path("rules/<slug:code>/new/", found.rule_version_new, name="rule_version_new"),
+    path(
+        "rules/<slug:code>/<int:version>/edit/", found.rule_version_edit, name="rule_version_edit"
+    ),
+    path("rules/<slug:code>/run/", found.run_create, name="run_create"),
+    path("runs/<int:pk>/", found.run_detail, name="run_detail"),
+    path("runs/<int:pk>/protocol.pdf", found.run_pdf, name="run_pdf"),
+    path("runs/<int:pk>/protocol.xlsx", found.run_xlsx, name="run_xlsx"),
+    path("lists/<int:pk>/", found.list_detail, name="list_detail"),
+    path("lists/<int:pk>/entries/", found.list_entry, name="list_entry"),
+    path("lists/<int:pk>/confirm/", found.list_confirm_view, name="list_confirm"),
+    path("groups/", found.groups_page, name="groups"),
 ]

@@ -8,15 +8,71 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix import OWN_SCHOOL, Case, everyone
+from tests.matrix import OWN_SCHOOL, Case, editors_only, everyone
 
 CASES: dict[str, Case] = {
     "reports:indicator": Case(everyone(200)),
     "reports:cohorts": Case(everyone(200)),
     "reports:vpr_oge": Case(everyone(200)),
     "reports:school_card": Case(OWN_SCHOOL, args=lambda w: [w["school_a"].pk]),
+    # identification: the rules are the deployment's; runs and lists are a municipality's
+    "reports:rule_list": Case(everyone(200)),
+    "reports:rule_detail": Case(everyone(200), args=lambda w: ["shnor_basic"], scoped=False),
+    "reports:rule_version_new": Case(
+        editors_only(), args=lambda w: ["shnor_basic"], scoped=False
+    ),
+    "reports:rule_version_edit": Case(
+        editors_only(302), args=lambda w: ["shnor_basic", 1], scoped=False
+    ),
+    "reports:run_create": Case(
+        editors_only(302), args=lambda w: ["shnor_basic"], method="post", scoped=False
+    ),
+    "reports:run_detail": Case(everyone(200), args=lambda w: [w["identification_run"].pk]),
+    "reports:run_pdf": Case(
+        everyone(200, director_a=403, director_b=403),
+        args=lambda w: [w["identification_run"].pk],
+    ),
+    "reports:run_xlsx": Case(
+        everyone(200, director_a=403, director_b=403),
+        args=lambda w: [w["identification_run"].pk],
+    ),
+    "reports:list_detail": Case(everyone(200), args=lambda w: [w["school_list"].pk]),
+    "reports:list_entry": Case(
+        editors_only(302), args=lambda w: [w["school_list"].pk], method="post"
+    ),
+    "reports:list_confirm": Case(
+        editors_only(302), args=lambda w: [w["school_list"].pk], method="post"
+    ),
+    "reports:groups": Case(everyone(200)),
 }
 
 
 def build_world(world: dict[str, Any]) -> None:
     """The dashboards read the stored values of the campaigns the other apps made."""
+    _identification(world)
+
+
+def _identification(world: dict[str, Any]) -> None:
+    """A finished run of the default rule with its files and its draft list."""
+    from django.core.files.base import ContentFile
+
+    from reports.choices import RuleKind, RunStatus
+    from reports.models import IdentificationRun, RuleVersion, SchoolList, SchoolListEntry
+
+    version = RuleVersion.objects.get(rule__code="shnor_basic", version=1)
+    run = IdentificationRun(
+        version=version,
+        municipality=world["municipality"],
+        year=2026,
+        status=RunStatus.DONE,
+        protocol={"schools": [], "criteria": [], "totals": {"listed": 0}},
+        protocol_sha256="0" * 64,
+    )
+    run.pdf.save("protocol.pdf", ContentFile(b"%PDF-1.4 protocol"), save=False)
+    run.xlsx.save("protocol.xlsx", ContentFile(b"PK protocol"), save=False)
+    run.save()
+    school_list = SchoolList.objects.create(
+        municipality=world["municipality"], year=2026, kind=RuleKind.SHNOR, run=run
+    )
+    SchoolListEntry.objects.create(school_list=school_list, school=world["school_a"])
+    world.update(identification_run=run, school_list=school_list)
