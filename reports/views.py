@@ -17,6 +17,7 @@ from msoko.access import AuthedHttpRequest, role_required
 from msoko.exports import CSV_TYPE, csv_bytes, download
 from reports import selectors
 from reports.forms import AnalyticsForm
+from reports.selectors_identification import school_status
 from roadmaps.choices import CLOSED_STATUSES, RoadmapStatus
 from roadmaps.models import Direction
 from roadmaps.selectors import home_summary as roadmaps_summary
@@ -256,6 +257,7 @@ def school_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "card": card,
         "negative_rise": settings.DYNAMICS_NEGATIVE_RISE_PP,
         "tasks": tasks,
+        "status": school_status(school),
         "title": f"Карточка ОО: {school.short_name}",
     }
     return render(request, "reports/school_card.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -116,6 +117,52 @@ class Command(BaseCommand):
         self.stdout.write(import_module("assessments.demo_olympiad").load_demo(general, years))
         self.stdout.write(import_module("assessments.demo_medalists").load_demo(years))
         self.stdout.write(self._compute_figures())
+        self.stdout.write(self._identify(years))
+        for name in ("roadmaps.demo_risks", "roadmaps.demo_decisions"):
+            if find_spec(name) is not None:  # the «500+» work and the register of decisions
+                message = import_module(name).load_demo(specialist=specialist, year=years[-1])
+                if message:
+                    self.stdout.write(message)
+
+    @staticmethod
+    def _identify(years: tuple[int, ...]) -> str:
+        """Run the shipped ШНСУ and ШНОР rules as a specialist would: every year's ШНСУ list
+        confirmed, last year's ШНОР list confirmed and this year's left as a draft."""
+        import datetime
+
+        from reports.models import RuleVersion
+        from reports.services import identification_run_now, list_confirm
+        from schools.models import Municipality
+
+        shnsu = RuleVersion.objects.filter(rule__code="shnsu_basic").order_by("-version").first()
+        shnor = RuleVersion.objects.filter(rule__code="shnor_basic").order_by("-version").first()
+        if shnsu is None or shnor is None:
+            return "Правила отбора не найдены: перечни не составлены."
+        listed = []
+        for municipality in Municipality.objects.filter(schools__isnull=False).distinct():
+            for year in years:
+                run = identification_run_now(
+                    version=shnsu, municipality=municipality, year=year, user=None
+                )
+                list_confirm(
+                    school_list=run.school_list,
+                    act_number=f"{year % 100}-ШНСУ",
+                    act_date=datetime.date(year, 9, 1),
+                    user=None,
+                )
+            for year in years[-2:]:
+                run = identification_run_now(
+                    version=shnor, municipality=municipality, year=year, user=None
+                )
+                listed.append(f"{year}: {run.listed}")
+                if year != years[-1]:
+                    list_confirm(
+                        school_list=run.school_list,
+                        act_number=f"{year % 100}-ШНОР",
+                        act_date=datetime.date(year, 9, 15),
+                        user=None,
+                    )
+        return "ШНОР по базовому правилу — " + ", ".join(listed) + "."
 
     @staticmethod
     def _compute_figures() -> str:
