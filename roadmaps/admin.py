@@ -52,3 +52,46 @@ class ReminderAdmin(admin.ModelAdmin):
 admin.site.register(Notification)
 admin.site.register(RoadmapImport)
 admin.site.register(CycleAssessment, SimpleHistoryAdmin)
+
+
+# --- «500+» (roadmaps/models/risks.py) ----------------------------------------------------
+
+# Importing the service module registers the risk-workbook flow (services_risks.RISKS) with
+# the shared upload flow; admin modules are imported by django.setup() in every process,
+# Celery workers included. Its place is RoadmapsConfig.ready() (see the «500+» notes).
+import roadmaps.services_risks  # noqa: E402, F401
+from roadmaps.models import (  # noqa: E402
+    MeasureTemplate,
+    RiskDirection,
+    RiskProgramme,
+    RiskUpload,
+    SchoolCurator,
+    SchoolRisk,
+)
+
+
+class MeasureTemplateInline(admin.TabularInline):
+    model = MeasureTemplate
+    extra = 0
+    fields = ("order", "title", "deadline_text", "indicator_kind", "target_value", "target_unit")
+
+
+@admin.register(RiskDirection)
+class RiskDirectionAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "code", "title", "valid_from", "valid_to")
+    inlines = [MeasureTemplateInline]
+
+
+@admin.register(SchoolRisk)
+class SchoolRiskAdmin(SimpleHistoryAdmin):
+    list_display = ("school", "year", "risk", "value", "level", "selected", "source")
+    list_filter = ("year", "level", "selected", "source")
+
+
+@admin.register(SchoolCurator)
+class SchoolCuratorAdmin(SimpleHistoryAdmin):
+    list_display = ("school", "user", "since", "assigned_by")
+
+
+admin.site.register(RiskProgramme)
+admin.site.register(RiskUpload)

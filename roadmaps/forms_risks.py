@@ -64,9 +64,7 @@ class MeasureTemplateForm(RussianNumbersMixin, forms.ModelForm):
 class RiskEntryForm(RussianNumbersMixin, forms.Form):
     """One risk of the profile page; the page shows one per valid risk direction."""
 
-    value = forms.DecimalField(
-        label="Значение", required=False, max_digits=8, decimal_places=2
-    )
+    value = forms.DecimalField(label="Значение", required=False, max_digits=8, decimal_places=2)
     level = forms.ChoiceField(
         label="Уровень", required=False, choices=[("", "—"), *RiskLevel.choices]
     )

@@ -225,7 +225,9 @@ def _read_line(result: RiskSheet, row: int, cells: dict[str, Any]) -> None:
     level = parse_level(level_text)
     if level is None:
         result.problem(
-            f"уровень «{level_text[:40]}» не из списка: ожидается {LEVEL_WORDS}", row=row, key="level"
+            f"уровень «{level_text[:40]}» не из списка: ожидается {LEVEL_WORDS}",
+            row=row,
+            key="level",
         )
     elif not level and value is None and len(result.errors) == bad:
         result.problem("не указаны ни значение, ни уровень риска", row=row, key="value")

@@ -170,7 +170,7 @@ def programme_progress(
                 total=Count("pk"),
                 done=Count("pk", filter=Q(status=OccurrenceStatus.DONE)),
                 in_progress=Count("pk", filter=Q(status=OccurrenceStatus.IN_PROGRESS)),
-                overdue=Count("pk", filter=late),
+                late=Count("pk", filter=late),
             )
         ):
             school_id = roadmap_school[row["task__roadmap_id"]]
@@ -180,7 +180,7 @@ def programme_progress(
             item.total += row["total"]
             item.done += row["done"]
             item.in_progress += row["in_progress"]
-            item.overdue += row["overdue"]
+            item.overdue += row["late"]
     for curator in (
         SchoolCurator.objects.for_user(user).filter(school_id__in=result).select_related("user")
     ):
@@ -226,9 +226,7 @@ def profile_years(user: User, school: School) -> list[int]:
     years = set(
         SchoolRisk.objects.for_user(user).filter(school=school).values_list("year", flat=True)
     ) | set(
-        RiskProgramme.objects.for_user(user)
-        .filter(school=school)
-        .values_list("year", flat=True)
+        RiskProgramme.objects.for_user(user).filter(school=school).values_list("year", flat=True)
     )
     return sorted(years, reverse=True)
 
@@ -250,9 +248,7 @@ def overview_municipalities(user: User) -> QuerySet[Municipality]:
 
 
 def directions_with_measures() -> QuerySet[RiskDirection]:
-    return RiskDirection.objects.annotate(measure_count=Count("measures")).order_by(
-        "order", "code"
-    )
+    return RiskDirection.objects.annotate(measure_count=Count("measures")).order_by("order", "code")
 
 
 def measures_of(direction: RiskDirection) -> QuerySet[MeasureTemplate]:
@@ -304,4 +300,3 @@ def risk_history(school: School, year: int, limit: int = 50) -> list[HistoryEntr
         .order_by("-history_date")[:limit]
     )
     return history_entries(records, lambda record: str(record.risk), SchoolRisk)
-

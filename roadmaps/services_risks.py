@@ -57,7 +57,6 @@ from roadmaps.importing_risks import RiskLine, RiskSheet, normalized, read_risk_
 from roadmaps.models import (
     Direction,
     MeasureTemplate,
-    Occurrence,
     RiskDirection,
     RiskLevel,
     RiskProgramme,
@@ -213,9 +212,7 @@ def risk_profile_save(
     """
     _require_profile_editor(user, school)
     valid = {risk.pk: risk for risk in risks_valid_in(year)}
-    existing = {
-        row.risk_id: row for row in SchoolRisk.objects.filter(school=school, year=year)
-    }
+    existing = {row.risk_id: row for row in SchoolRisk.objects.filter(school=school, year=year)}
     changed = 0
     for entry in entries:
         if entry.risk_id not in valid:

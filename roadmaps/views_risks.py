@@ -9,6 +9,7 @@ roadmaps/services_risks.py, reads through roadmaps/selectors_risks.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -35,11 +36,27 @@ from roadmaps.forms_risks import (
     RiskEntryForm,
     RiskUploadForm,
 )
-from roadmaps.models import MeasureTemplate, RiskDirection, RiskProgramme, SchoolCurator
+from roadmaps.models import (
+    MeasureTemplate,
+    RiskDirection,
+    RiskProgramme,
+    SchoolCurator,
+    SchoolRisk,
+)
 from roadmaps.tables_risks import ProgrammeOverviewTable
 from schools.models import School
 
 PROFILE_EDITORS = (*EDITOR_ROLES, Role.DIRECTOR)
+
+
+@dataclass
+class ProfileLine:
+    """A row of the profile page: the risk, the school's entry, its form when editable."""
+
+    risk: RiskDirection
+    entry: SchoolRisk | None
+    form: RiskEntryForm | None
+    valid: bool  # the risk is valid in the page's year
 
 
 def _school(request: AuthedHttpRequest, pk: int) -> School:
@@ -188,27 +205,26 @@ def risk_profile(request: AuthedHttpRequest, school: int, year: int) -> HttpResp
         raise PermissionDenied("Риск-профиль изменяют специалисты управления и руководитель ОО.")
     lines = []
     for row in rows:
-        form = None
         valid = row.risk.valid_in(year)
+        form = None
         if can_edit and valid:
             form = RiskEntryForm(
                 request.POST if posted else None,
                 prefix=f"risk-{row.risk.pk}",
                 initial=RiskEntryForm.initial_for(row.entry),
             )
-        lines.append({"risk": row.risk, "entry": row.entry, "form": form, "valid": valid})
-    forms = [line["form"] for line in lines if line["form"] is not None]
-    if posted and all(form.is_valid() for form in forms):
+        lines.append(ProfileLine(row.risk, row.entry, form, valid))
+    editable = [(line.risk, line.form) for line in lines if line.form is not None]
+    if posted and all(form.is_valid() for _risk, form in editable):
         entries = [
             services.RiskEntry(
-                risk_id=line["risk"].pk,
-                value=line["form"].cleaned_data["value"],
-                level=line["form"].cleaned_data["level"],
-                selected=line["form"].cleaned_data["selected"],
-                evidence=line["form"].cleaned_data["evidence"],
+                risk_id=risk.pk,
+                value=form.cleaned_data["value"],
+                level=form.cleaned_data["level"],
+                selected=form.cleaned_data["selected"],
+                evidence=form.cleaned_data["evidence"],
             )
-            for line in lines
-            if line["form"] is not None
+            for risk, form in editable
         ]
         try:
             changed = services.risk_profile_save(
@@ -258,9 +274,7 @@ def risk_programme_create(request: AuthedHttpRequest, school: int, year: int) ->
         raise PermissionDenied("Программу создают специалисты управления и руководитель ОО.")
     existed = RiskProgramme.objects.filter(school=the_school, year=year).exists()
     try:
-        programme = services.risk_programme_create(
-            school=the_school, year=year, user=request.user
-        )
+        programme = services.risk_programme_create(school=the_school, year=year, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("roadmaps:risk_profile", school=the_school.pk, year=year)
@@ -283,9 +297,7 @@ def risk_curator(request: AuthedHttpRequest, school: int) -> HttpResponse:
     the_school = _school(request, school)
     can_edit = request.user.can_edit
     candidates = services.curator_candidates(the_school)
-    form = CuratorForm(
-        request.POST if request.method == "POST" else None, candidates=candidates
-    )
+    form = CuratorForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Куратора назначают специалисты управления образования.")
