@@ -712,6 +712,70 @@ class MedalistUpload(UploadedFile):
         verbose_name_plural = "загрузки списков медалистов"
 
 
+class ObjectivityRunQuerySet(ScopedQuerySet):
+    municipality_lookup = "municipality"
+    school_lookup = "municipality__schools"
+
+
+class ObjectivityRun(models.Model):
+    """One computation of the markers across procedures (above_unconfirmed, cohort_drop,
+    vpr_over_oge) of a year in one municipality: what it read and when.
+
+    The markers compare stored figures of several campaigns (ВПР with the same school's ОГЭ
+    and ЕГЭ, grade 4 of the year before with grade 5), so they belong to no campaign's run:
+    `assessments.services.objectivity` writes them under this run after every ВПР, ОГЭ or
+    ЕГЭ campaign's figures, and a new run of the year replaces the last one whole. `sources`
+    names the campaign figures runs read (id, campaign, computed at).
+    """
+
+    year = models.PositiveSmallIntegerField("год")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    computed_at = models.DateTimeField("рассчитано", default=timezone.now)
+    params_version = models.PositiveSmallIntegerField("версия параметров")
+    sources = models.JSONField("исходные расчёты показателей", default=list)
+    job = models.ForeignKey(
+        "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ObjectivityRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "расчёт маркеров необъективности"
+        verbose_name_plural = "расчёты маркеров необъективности"
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "year"])]
+
+    def __str__(self) -> str:
+        return f"Маркеры {self.year} — {self.municipality} ({self.computed_at:%d.%m.%Y %H:%M})"
+
+
+class FederalListUploadQuerySet(ScopedQuerySet):
+    school_lookup = "municipality__schools"
+    municipality_lookup = "municipality"
+
+    def for_user(self, user: Any) -> FederalListUploadQuerySet:
+        if is_signed_in(user) and user.can_edit:
+            return super().for_user(user)
+        return self.none()
+
+
+class FederalListUpload(UploadedFile):
+    """An imported federal list of schools with «маркеры необъективности»
+    (Год | Логин | Муниципалитет | ОО | 4 РУ | 4 МА | 5 РУ | 5 МА | Количество маркеров):
+    each marked column of a listed school becomes a `federal_list` marker; a new list of a
+    year replaces that year's (assessments.services.federal_lists)."""
+
+    UPLOAD_DIR = "federal_lists"
+
+    objects = FederalListUploadQuerySet.as_manager()
+
+    class Meta(UploadedFile.Meta):
+        verbose_name = "загрузка федерального перечня ОО с маркерами"
+        verbose_name_plural = "загрузки федеральных перечней ОО с маркерами"
+
+
 class ObjectivityMarkerQuerySet(ScopedQuerySet):
     school_lookup = "school"
     municipality_lookup = "municipality"
@@ -720,18 +784,52 @@ class ObjectivityMarkerQuerySet(ScopedQuerySet):
 class ObjectivityMarker(models.Model):
     """One objectivity marker of one school in one campaign (assessments.objectivity).
 
-    Written with the campaign's stored figures by the figures job (a new run replaces the
-    markers with the figures), with the value, the threshold, the evidence it was decided
-    from and the version of the marker's parameters.
+    Three sources, exactly one per row:
+
+    * `run` — a campaign's figures run: score_peaks, hard_over_basic, journal_gap, written
+      with the campaign's stored figures by the figures job (a new run replaces them);
+    * `objectivity_run` — the markers across procedures of a year (above_unconfirmed,
+      cohort_drop, vpr_over_oge), computed from the stored indicator values of several
+      campaigns (`ObjectivityRun`);
+    * `upload` — an imported federal list (`federal_list`), which may name a procedure
+      whose campaign is not in the portal (`campaign` is then empty).
+
+    `procedure`, `subject` and `grade` say what the marker is about in every case (the
+    campaign's, or the federal list's column). Kept with the value, the threshold, the
+    evidence it was decided from and the version of the marker's parameters.
     """
 
-    run = models.ForeignKey(FiguresRun, on_delete=models.CASCADE, related_name="markers")
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(
+        FiguresRun, null=True, blank=True, on_delete=models.CASCADE, related_name="markers"
+    )
+    objectivity_run = models.ForeignKey(
+        ObjectivityRun, null=True, blank=True, on_delete=models.CASCADE, related_name="markers"
+    )
+    upload = models.ForeignKey(
+        FederalListUpload,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="markers",
+    )
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     municipality = models.ForeignKey(
         "schools.Municipality", on_delete=models.CASCADE, related_name="+"
     )
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField("год")
+    procedure = models.CharField("процедура", max_length=16, choices=ProcedureCode.choices)
+    subject = models.ForeignKey(
+        Subject,
+        verbose_name="предмет",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
     code = models.CharField("маркер", max_length=32)
     value = models.DecimalField("значение", max_digits=10, decimal_places=2, null=True)
     threshold = models.DecimalField("порог", max_digits=10, decimal_places=2)
@@ -745,7 +843,23 @@ class ObjectivityMarker(models.Model):
     class Meta:
         verbose_name = "маркер необъективности"
         verbose_name_plural = "маркеры необъективности"
-        indexes = [models.Index(fields=["municipality", "year", "raised"])]
+        indexes = [
+            models.Index(fields=["municipality", "year", "raised"]),
+            models.Index(fields=["school", "year"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(run__isnull=False, objectivity_run__isnull=True, upload__isnull=True)
+                    | models.Q(run__isnull=True, objectivity_run__isnull=False, upload__isnull=True)
+                    | models.Q(run__isnull=True, objectivity_run__isnull=True, upload__isnull=False)
+                ),
+                name="objectivity_marker_one_source",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.school} ({self.campaign})"
+        return f"{self.code}: {self.school} ({self.campaign or self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:objectivity_detail", args=[self.pk])

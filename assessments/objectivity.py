@@ -4,8 +4,8 @@ Plain Python, no Django: each marker takes the figures it needs (from the stored
 assessments.indicators, or numbers read from the stored indicator values) and its
 parameters, and returns a `Marker` — its code, value, threshold, whether it is raised, and
 the evidence (the numbers it was decided from), so that a page, an export and a protocol
-can say why. The parameters are data (`DEFAULT_PARAMS`, version 1); the job that stores
-markers (the ШНОР issue) keeps the version it used.
+can say why (`explain` puts a stored marker into words). The parameters are data
+(`DEFAULT_PARAMS`, version 1); the jobs that store markers keep the version they used.
 
 The methods:
 
@@ -25,7 +25,10 @@ The methods:
   far above the region's (or, without the region, the municipality's). The value is the
   larger excess, in points.
 * `above_unconfirmed` — ВПР quality well above the municipality's, for a school that is not
-  a гимназия or лицей, while its ОГЭ quality is not above the municipality's by as much.
+  a гимназия or лицей, while neither its ОГЭ quality is above the municipality's by
+  `oge_excess` points nor its ЕГЭ mean test score by `ege_excess` (no ОГЭ and no ЕГЭ: not
+  confirmed). `ege_excess` was added before this marker was first stored, so version 1
+  of it has always had it.
 * `cohort_drop` — the same cohort's quality falls sharply from grade 4 to grade 5.
 * `vpr_over_oge` — ВПР quality far above the school's ОГЭ quality in the same subject.
 """
@@ -39,6 +42,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessments.indicators import CampaignStats, round_half_up
+from msoko import formatting
 
 #: Parameters of every marker, version 1. A changed parameter makes a new version.
 DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
@@ -52,7 +56,12 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     },
     "hard_over_basic": {"min_participants": 10, "margin": "0"},
     "journal_gap": {"min_compared": 10, "excess": "20"},
-    "above_unconfirmed": {"min_participants": 10, "vpr_excess": "20", "oge_excess": "10"},
+    "above_unconfirmed": {
+        "min_participants": 10,
+        "vpr_excess": "20",
+        "oge_excess": "10",
+        "ege_excess": "5",
+    },
     "cohort_drop": {"min_participants": 10, "drop": "25"},
     "vpr_over_oge": {"min_participants": 10, "gap": "25"},
 }
@@ -270,10 +279,13 @@ def above_unconfirmed(
     oge_municipality: Decimal | None,
     n: int,
     selective: bool,
+    ege_mean: Decimal | None = None,
+    ege_municipality: Decimal | None = None,
     params: Mapping[str, Any] | None = None,
 ) -> Marker:
     """ВПР quality well above the municipality's, not a гимназия / лицей (`selective`), and
-    the school's ОГЭ not above the municipality's by as much (no ОГЭ: not confirmed)."""
+    neither the school's ОГЭ quality above the municipality's by `oge_excess` points nor its
+    ЕГЭ mean test score by `ege_excess` (no ОГЭ and no ЕГЭ: not confirmed)."""
     p = _params("above_unconfirmed", params)
     limit = Decimal(p["vpr_excess"])
     if n < p["min_participants"] or vpr_quality is None or vpr_municipality is None:
@@ -284,16 +296,31 @@ def above_unconfirmed(
         if oge_quality is not None and oge_municipality is not None
         else None
     )
-    confirmed = oge_excess is not None and oge_excess >= Decimal(p["oge_excess"])
+    ege_excess = (
+        ege_mean - ege_municipality
+        if ege_mean is not None and ege_municipality is not None
+        else None
+    )
+    confirmed_by = []
+    if oge_excess is not None and oge_excess >= Decimal(p["oge_excess"]):
+        confirmed_by.append("oge")
+    if ege_excess is not None and ege_excess >= Decimal(p["ege_excess"]):
+        confirmed_by.append("ege")
     return Marker(
         "above_unconfirmed",
         round_half_up(excess, 1),
         limit,
-        excess >= limit and not selective and not confirmed,
+        excess >= limit and not selective and not confirmed_by,
         {
             "vpr_quality": str(vpr_quality),
             "vpr_municipality": str(vpr_municipality),
+            "oge_quality": None if oge_quality is None else str(oge_quality),
+            "oge_municipality": None if oge_municipality is None else str(oge_municipality),
             "oge_excess": None if oge_excess is None else str(round_half_up(oge_excess, 1)),
+            "ege_mean": None if ege_mean is None else str(ege_mean),
+            "ege_municipality": None if ege_municipality is None else str(ege_municipality),
+            "ege_excess": None if ege_excess is None else str(round_half_up(ege_excess, 1)),
+            "confirmed_by": confirmed_by,
             "selective": selective,
         },
     )
@@ -360,3 +387,116 @@ def vpr_over_oge(
         params,
         "мало участников или нет ВПР и ОГЭ",
     )
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def _n(value: Any, places: int = 1) -> str:
+    return formatting.number(value, places)
+
+
+def _pct(value: Any) -> str:
+    return formatting.percent(value, 1)
+
+
+def _points(value: Any) -> str:
+    return f"{formatting.signed(value, 1)} п."
+
+
+def explain(
+    code: str,
+    value: Any,
+    threshold: Any,
+    evidence: Mapping[str, Any] | None,
+    *,
+    reason: str = "",
+) -> str:
+    """A stored marker in words: what was compared, with the numbers, against which threshold.
+
+    `evidence` is the marker's stored evidence (as the functions above and the jobs that
+    store markers give it); an undecided marker says why (`reason`).
+    """
+    e = dict(evidence or {})
+    if value is None and code != "federal_list":
+        return f"Не решено: {reason}." if reason else "Не решено: нет данных."
+    if code == "score_peaks":
+        cuts = e.get("cutoffs") or {}
+        parts = [
+            f"{cut} б. — {info.get('count')} уч. при ожидаемых {_n(info.get('expected'))}"
+            + (" (пик)" if info.get("peak") else "")
+            for cut, info in sorted(cuts.items(), key=lambda item: int(item[0]))
+        ]
+        return (
+            f"Пики на границах отметок: {e.get('peaks', 0)} из {len(cuts)}; наибольшее "
+            f"отношение к ожидаемому {_n(value, 2)} (порог {_n(threshold, 2)}), участников "
+            f"{e.get('participants', '—')}. Границы: {'; '.join(parts)}."
+        )
+    if code == "hard_over_basic":
+        return (
+            f"В ОО задания П / В выполнены на {_pct(e.get('school_hard'))}, задания Б — на "
+            f"{_pct(e.get('school_basic'))} (разница {_points(value)}); в муниципалитете Б — "
+            f"{_pct(e.get('municipality_basic'))}, П / В — {_pct(e.get('municipality_hard'))}."
+        )
+    if code == "journal_gap":
+        where = "в регионе" if e.get("reference") == "region" else "в муниципалитете"
+        which = "понизивших" if e.get("which") == "lowered" else "повысивших"
+        return (
+            f"Понизили отметку по журналу {_pct(e.get('lowered'))}, повысили "
+            f"{_pct(e.get('raised'))}; {where}: понизили {_pct(e.get('reference_lowered'))}, "
+            f"повысили {_pct(e.get('reference_raised'))}. Доля {which} выше на "
+            f"{_n(value)} п. (порог {_n(threshold)} п.)."
+        )
+    if code == "above_unconfirmed":
+        text = (
+            f"Качество знаний по ВПР {_pct(e.get('vpr_quality'))} при "
+            f"{_pct(e.get('vpr_municipality'))} в муниципалитете ({_points(value)}, порог "
+            f"{_points(threshold)})"
+        )
+        if e.get("vpr_region") is not None:
+            text += f", в регионе {_pct(e.get('vpr_region'))}"
+        text += ". "
+        if e.get("oge_excess") is not None:
+            subjects = e.get("oge_subjects_label") or "ОГЭ"
+            text += (
+                f"{subjects}: {_pct(e.get('oge_quality'))} при {_pct(e.get('oge_municipality'))} "
+                f"в муниципалитете ({_points(e.get('oge_excess'))}). "
+            )
+        else:
+            text += "ОГЭ в ОО нет (или мало участников). "
+        if e.get("ege_excess") is not None:
+            text += (
+                f"ЕГЭ, средний тестовый балл: {_n(e.get('ege_mean'))} при "
+                f"{_n(e.get('ege_municipality'))} в муниципалитете ({_points(e.get('ege_excess'))}). "
+            )
+        else:
+            text += "ЕГЭ в ОО нет (или мало участников). "
+        if e.get("selective"):
+            text += "ОО — гимназия или лицей: высокие результаты ожидаемы."
+        elif e.get("confirmed_by"):
+            names = {"oge": "ОГЭ", "ege": "ЕГЭ"}
+            text += "Подтверждены: " + ", ".join(names[c] for c in e["confirmed_by"]) + "."
+        else:
+            text += "Результаты ВПР не подтверждены ни ОГЭ, ни ЕГЭ."
+        return text.strip()
+    if code == "cohort_drop":
+        before = e.get("year_before")
+        after = before + 1 if isinstance(before, int) else None
+        how = "по классам" if e.get("method") == "class" else "по параллели"
+        return (
+            f"Качество знаний того же класса: 4 класс{f' {before} г.' if before else ''} — "
+            f"{_pct(e.get('grade4'))}, 5 класс{f' {after} г.' if after else ''} — "
+            f"{_pct(e.get('grade5'))}; падение на {_n(value)} п. (порог {_n(threshold)} п.), "
+            f"сопоставлено {how}."
+        )
+    if code == "vpr_over_oge":
+        return (
+            f"Качество знаний по ВПР {_pct(e.get('vpr_quality'))}, по ОГЭ того же предмета "
+            f"{_pct(e.get('oge_quality'))} в той же ОО; ВПР выше на {_n(value)} п. (порог "
+            f"{_n(threshold)} п.)."
+        )
+    if code == "federal_list":
+        where = f"столбец «{e.get('column', '')}»"
+        source = f", файл «{e['file']}», строка {e.get('row')}" if e.get("file") else ""
+        return f"ОО в федеральном перечне ОО с маркерами необъективности: {where}{source}."
+    return MARKER_NAMES.get(code, code)

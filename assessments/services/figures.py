@@ -3,8 +3,11 @@
 `figures_compute` reads a campaign's results for one municipality, computes every figure
 with `assessments.indicators` (through `stats.campaign_report`), and stores them as one
 `FiguresRun` with a `CampaignFigures` row per school and one for the municipality, with
-what they were made from. It runs after each import and scale change, and on demand for a
-year (`manage.py compute_indicators --year Y`). `assessments.stored` reads them back.
+what they were made from, and with them the campaign's objectivity markers; the markers
+across procedures of its year follow in the same transaction
+(`assessments.services.objectivity`). It runs after each import and scale change, and on
+demand for a year (`manage.py compute_indicators --year Y`). `assessments.stored` reads
+them back.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from assessments.models import (
     Result,
     ResultUpload,
 )
+from assessments.services.objectivity import objectivity_after_figures
 from msoko.jobs import job_create, job_enqueue
 from msoko.models import Job, User
 from schools.models import Municipality
@@ -73,6 +77,8 @@ def figures_compute(
     CampaignFigures.objects.bulk_create(rows)
     IndicatorValue.objects.bulk_create(_values(run, campaign, report), batch_size=2000)
     ObjectivityMarker.objects.bulk_create(_markers(run, campaign, report), batch_size=2000)
+    # The markers across procedures read these figures with the year's other campaigns'.
+    objectivity_after_figures(campaign=campaign, municipality_id=municipality_id, job=job)
     return run
 
 
@@ -106,6 +112,9 @@ def _markers(
                 municipality_id=run.municipality_id,
                 school=school,
                 year=campaign.year,
+                procedure=campaign.procedure.code,
+                subject_id=campaign.subject_id,
+                grade=campaign.grade,
                 code=marker.code,
                 value=marker.value,
                 threshold=marker.threshold,

@@ -1,4 +1,10 @@
-"""Print the objectivity markers: one row per school × campaign × marker (stored ones only)."""
+"""Print the objectivity markers: one row per school × campaign × marker (stored ones only).
+
+Every stored marker: a campaign's (score_peaks, hard_over_basic, journal_gap), those across
+procedures (above_unconfirmed, cohort_drop, vpr_over_oge) and the imported federal lists'
+(federal_list, whose procedure, subject and grade are its column's, with or without a
+campaign in the portal).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,10 @@ import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import OuterRef, Subquery
 
-from assessments.models import ObjectivityMarker
+from assessments.models import ObjectivityMarker, Procedure
+from assessments.objectivity import MARKER_NAMES
 from msoko import formatting
 from msoko.exports import csv_row
 
@@ -19,6 +27,7 @@ HEADER = [
     "Логин ОО",
     "ОО",
     "Код маркера",
+    "Маркер",
     "Значение",
     "Порог",
     "Выявлен",
@@ -27,8 +36,9 @@ HEADER = [
 
 class Command(BaseCommand):
     help = (
-        "Печатает маркеры необъективности, сохранённые с показателями кампаний: ОО × "
-        "кампания × маркер (год, процедура, предмет, класс, логин, ОО, код, значение, порог)."
+        "Печатает сохранённые маркеры необъективности (кампаний, межпроцедурные и федеральных "
+        "перечней): ОО × кампания × маркер (год, процедура, предмет, класс, логин, ОО, код, "
+        "значение, порог)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,15 +48,19 @@ class Command(BaseCommand):
         parser.add_argument("--delimiter", default=";")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        markers = ObjectivityMarker.objects.select_related(
-            "campaign__procedure", "campaign__subject", "school"
-        ).order_by(
-            "year",
-            "campaign__procedure__order",
-            "campaign__subject__order",
-            "campaign__grade",
-            "school__short_name",
-            "code",
+        order = Procedure.objects.filter(code=OuterRef("procedure")).values("order")[:1]
+        markers = (
+            ObjectivityMarker.objects.select_related("subject", "school")
+            .annotate(procedure_order=Subquery(order))
+            .order_by(
+                "year",
+                "procedure_order",
+                "subject__order",
+                "grade",
+                "school__short_name",
+                "code",
+                "pk",
+            )
         )
         if options.get("year"):
             markers = markers.filter(year=options["year"])
@@ -56,17 +70,17 @@ class Command(BaseCommand):
         writer.writerow(csv_row(HEADER))
         written = 0
         for marker in markers.iterator(chunk_size=2000):
-            campaign = marker.campaign
             writer.writerow(
                 csv_row(
                     [
                         marker.year,
-                        campaign.procedure.code,
-                        campaign.subject.name,
-                        campaign.grade,
+                        marker.procedure,
+                        marker.subject.name if marker.subject else "",
+                        marker.grade if marker.grade is not None else "",
                         marker.school.login,
                         marker.school.short_name,
                         marker.code,
+                        MARKER_NAMES.get(marker.code, marker.code),
                         formatting.csv_number(marker.value, 2),
                         formatting.csv_number(marker.threshold, 2),
                         "да" if marker.raised else "нет",
