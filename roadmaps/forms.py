@@ -9,7 +9,10 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from msoko.choices import Role
 from msoko.forms import RussianNumbersMixin
@@ -17,6 +20,7 @@ from msoko.models import User
 from msoko.spreadsheets import FileRejected, refuse_size
 from roadmaps.choices import ActKind, CycleElement, OccurrenceStatus, RoadmapStatus, Score
 from roadmaps.models import CycleAssessment, Direction, Roadmap, Section, Task
+from roadmaps.selectors_decisions import pick_chosen, pick_queryset
 from schools.models import School
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -289,8 +293,87 @@ class WebLinksField(forms.CharField):
         return "\n".join(lines)
 
 
+def posted_list(data: Any, name: str) -> list[Any]:
+    """Every value posted under `name` (a QueryDict, or a plain dict in tests)."""
+    if hasattr(data, "getlist"):
+        return list(data.getlist(name))
+    value = data.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+class PickerWidget(forms.Widget):
+    """A search-as-you-type picker (templates/roadmaps/_picker.html, static/js/picker.js).
+
+    The chosen items are chips, each a checkbox of the field's name; typing in the search
+    box asks `search_url` (htmx) for matches, and a click on one adds its chip. Without
+    JavaScript the chips are plain checkboxes (untick to remove) and the search box is sent
+    with the form: the page then comes back with the matches as checkboxes to tick
+    (`found`), nothing saved. Only the chosen items are rendered, never the whole list.
+    """
+
+    template_name = "roadmaps/_picker.html"
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.items: dict[int, Any] = {}  # id → selectors_decisions.PickItem of the chosen
+        self.found: list[Any] = []  # the no-JS search's matches
+        self.term = ""
+        self.search_url = ""
+        self.empty_text = "ничего не выбрано"
+
+    def format_value(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        return [str(getattr(v, "pk", v)) for v in value if v not in (None, "")]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return posted_list(data, name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # nothing ticked sends nothing: that is an empty choice, not "omitted"
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_search" if id_ else id_
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        # The project's template engine (templates/), not the form renderer's own, which
+        # reads only Django's and the apps' widget templates.
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 — a template
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        chosen = []
+        for raw in context["widget"]["value"]:
+            item = self.items.get(int(raw)) if str(raw).isdigit() else None
+            if item is not None:
+                chosen.append(item)
+        chosen_ids = {item.pk for item in chosen}
+        context["widget"].update(
+            chosen=chosen,
+            found=[item for item in self.found if item.pk not in chosen_ids],
+            term=self.term,
+            search_url=self.search_url,
+            empty_text=self.empty_text,
+        )
+        return context
+
+
+#: The pickers of each self-assessment element: field prefix, label, what the search finds.
+PICKERS = (
+    ("tasks", "Задачи дорожных карт", "Номер или слова из названия задачи"),
+    ("recommendations", "Адресные рекомендации", "Номер, ОО или слова из рекомендации"),
+    ("decisions", "Управленческие решения", "Номер акта или слова из названия"),
+)
+
+
 class CycleForm(forms.Form):
-    """The nine elements of one self-assessment: score, comment, links, tasks, a document."""
+    """The nine elements of one self-assessment: score, comment, links, a document, and the
+    road-map tasks, recommendations and decisions that prove it (chosen with pickers)."""
 
     comment = forms.CharField(
         label="Вывод по направлению", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -299,14 +382,13 @@ class CycleForm(forms.Form):
     def __init__(self, *args: Any, assessment: CycleAssessment, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assessment = assessment
-        tasks = (
-            Task.objects.for_user(user)
-            .select_related("roadmap")
-            .order_by("roadmap__title", "sort_key")
-        )
-        rows = {row.element: row for row in assessment.scores.all()}
+        rows = {
+            row.element: row
+            for row in assessment.scores.prefetch_related("tasks", "recommendations", "decisions")
+        }
         self.fields["comment"].initial = assessment.comment
         self.elements = []
+        chosen_ids: dict[str, set[int]] = {kind: set() for kind, _l, _h in PICKERS}
         for element, label in CycleElement.choices:
             row = rows.get(element)
             self.fields[f"score_{element}"] = forms.TypedChoiceField(
@@ -326,24 +408,53 @@ class CycleForm(forms.Form):
                 required=False,
                 initial=row.links if row else "",
             )
-            self.fields[f"tasks_{element}"] = forms.ModelMultipleChoiceField(
-                label="Задачи дорожных карт",
-                queryset=tasks,
-                required=False,
-                initial=list(row.tasks.values_list("pk", flat=True)) if row else [],
-                widget=forms.SelectMultiple(attrs={"size": 4}),
-            )
             self.fields[f"document_{element}"] = forms.FileField(label="Документ", required=False)
+            for kind, kind_label, hint in PICKERS:
+                name = f"{kind}_{element}"
+                initial = [obj.pk for obj in getattr(row, kind).all()] if row else []
+                widget = PickerWidget(attrs={"placeholder": hint})
+                widget.search_url = (
+                    reverse("roadmaps:cycle_pick", args=[assessment.pk, kind])
+                    + f"?element={element}"
+                )
+                self.fields[name] = forms.ModelMultipleChoiceField(
+                    label=kind_label,
+                    queryset=pick_queryset(kind, user, assessment),
+                    required=False,
+                    initial=initial,
+                    widget=widget,
+                )
+                shown = posted_list(self.data, name) if self.is_bound else initial
+                chosen_ids[kind].update(int(v) for v in shown if str(v).isdigit())
             self.elements.append((element, label))
+        items = {
+            kind: pick_chosen(kind, user, assessment, sorted(ids))
+            for kind, ids in chosen_ids.items()
+        }
+        for kind, _label, _hint in PICKERS:
+            for element, _ in self.elements:
+                cast(PickerWidget, self.fields[f"{kind}_{element}"].widget).items = items[kind]
 
-    def element_fields(self) -> list[tuple[str, list[Any]]]:
+    def picker_names(self) -> list[tuple[str, str]]:
+        """(field name, kind) of every picker of the form."""
+        return [
+            (f"{kind}_{element}", kind) for element, _ in self.elements for kind, _l, _h in PICKERS
+        ]
+
+    def fallback_search(self, found: dict[str, tuple[str, list[Any]]]) -> None:
+        """Show the no-JS search's matches (field name → (term, items)) under their pickers."""
+        for name, (term, items) in found.items():
+            widget = cast(PickerWidget, self.fields[name].widget)
+            widget.found, widget.term = items, term
+
+    def element_fields(self) -> list[tuple[str, list[Any], list[Any]]]:
+        """Per element: its label, the plain fields, and the pickers."""
+        plain = ("score", "comment", "links", "document")
         return [
             (
                 label,
-                [
-                    self[f"{key}_{element}"]
-                    for key in ("score", "comment", "links", "tasks", "document")
-                ],
+                [self[f"{key}_{element}"] for key in plain],
+                [self[f"{kind}_{element}"] for kind, _l, _h in PICKERS],
             )
             for element, label in self.elements
         ]
@@ -356,6 +467,8 @@ class CycleForm(forms.Form):
                 "comment": data[f"comment_{element}"],
                 "links": data[f"links_{element}"],
                 "tasks": data[f"tasks_{element}"],
+                "recommendations": data[f"recommendations_{element}"],
+                "decisions": data[f"decisions_{element}"],
                 "document": data.get(f"document_{element}"),
             }
             for element, _label in self.elements

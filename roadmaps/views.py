@@ -51,6 +51,8 @@ from roadmaps.models import (
     RoadmapPdf,
     Task,
 )
+from roadmaps.selectors_decisions import pick_search
+from roadmaps.services_decisions import cycle_assessment_links_save
 from roadmaps.tables import OccurrenceTable, RoadmapTable
 
 MONTHS = (
@@ -655,7 +657,9 @@ def cycle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         CycleAssessment.objects.for_user(request.user).select_related("direction", "updated_by"),
         pk=pk,
     )
-    scores = assessment.scores.prefetch_related("tasks", "tasks__roadmap")
+    scores = assessment.scores.prefetch_related(
+        "tasks", "tasks__roadmap", "recommendations", "recommendations__school", "decisions"
+    )
     return render(
         request,
         "roadmaps/cycle_detail.html",
@@ -668,25 +672,51 @@ def cycle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _cycle_fallback_search(
+    request: AuthedHttpRequest, form: CycleForm, assessment: CycleAssessment
+) -> bool:
+    """Without JavaScript a picker's search box is sent with the form: find its matches and
+    show them to tick (nothing is saved). With JavaScript the boxes are not sent."""
+    found = {}
+    for name, kind in form.picker_names():
+        term = request.POST.get(f"q_{name}", "").strip()
+        if term:
+            chosen = [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+            found[name] = (
+                term,
+                pick_search(kind, request.user, assessment, term[:200], exclude=chosen),
+            )
+    if not found:
+        return False
+    form.fallback_search(found)
+    messages.info(
+        request,
+        "Найденное показано под полями поиска: отметьте нужное и нажмите «Сохранить». "
+        "Пока ничего не сохранено.",
+    )
+    return True
+
+
 @role_required(*EDITOR_ROLES)
 def cycle_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(CycleAssessment.objects.for_user(request.user), pk=pk)
     form = CycleForm(
         request.POST or None, request.FILES or None, assessment=assessment, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cycle_assessment_save(
-                assessment=assessment,
-                user=request.user,
-                comment=form.cleaned_data["comment"],
-                scores=form.scores(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Самооценка сохранена.")
-            return redirect(assessment)
+    if request.method == "POST" and not _cycle_fallback_search(request, form, assessment):
+        if form.is_valid():
+            try:
+                cycle_assessment_links_save(
+                    assessment=assessment,
+                    user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    scores=form.scores(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Самооценка сохранена.")
+                return redirect(assessment)
     return render(request, "roadmaps/cycle_form.html", {"form": form, "assessment": assessment})
 
 
