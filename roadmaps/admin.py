@@ -56,10 +56,6 @@ admin.site.register(CycleAssessment, SimpleHistoryAdmin)
 
 # --- «500+» (roadmaps/models/risks.py) ----------------------------------------------------
 
-# Importing the service module registers the risk-workbook flow (services_risks.RISKS) with
-# the shared upload flow; admin modules are imported by django.setup() in every process,
-# Celery workers included. Its place is RoadmapsConfig.ready() (see the «500+» notes).
-import roadmaps.services_risks  # noqa: E402, F401
 from roadmaps.models import (  # noqa: E402
     MeasureTemplate,
     RiskDirection,

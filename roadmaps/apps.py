@@ -10,4 +10,5 @@ class RoadmapsConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's import flow with the shared upload flow (msoko.uploads), so
         # a worker that runs an import job knows it.
-        import roadmaps.services  # noqa: F401
+        import roadmaps.services
+        import roadmaps.services_risks  # noqa: F401  (the survey workbook of «500+»)

@@ -28,6 +28,7 @@ PURE_MODULES = (
     "assessments.cohorts",
     "assessments.objectivity",
     "reports.identification",
+    "roadmaps.importing_risks",
     "assessments.graduates",
     "assessments.olympiads",
     "assessments.parsing",

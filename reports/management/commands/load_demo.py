@@ -130,7 +130,7 @@ class Command(BaseCommand):
         confirmed, last year's ШНОР list confirmed and this year's left as a draft."""
         import datetime
 
-        from reports.models import RuleVersion
+        from reports.models import RuleVersion, SchoolList
         from reports.services import identification_run_now, list_confirm
         from schools.models import Municipality
 
@@ -140,6 +140,8 @@ class Command(BaseCommand):
             return "Правила отбора не найдены: перечни не составлены."
         listed = []
         for municipality in Municipality.objects.filter(schools__isnull=False).distinct():
+            if SchoolList.objects.filter(municipality=municipality).exists():
+                continue  # loaded before: the lists are the department's now
             for year in years:
                 run = identification_run_now(
                     version=shnsu, municipality=municipality, year=year, user=None
@@ -162,6 +164,8 @@ class Command(BaseCommand):
                         act_date=datetime.date(year, 9, 15),
                         user=None,
                     )
+        if not listed:
+            return "Перечни ШНОР и ШНСУ уже составлены."
         return "ШНОР по базовому правилу — " + ", ".join(listed) + "."
 
     @staticmethod
