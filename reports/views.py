@@ -22,6 +22,7 @@ from roadmaps.choices import CLOSED_STATUSES, RoadmapStatus
 from roadmaps.models import Direction
 from roadmaps.selectors import home_summary as roadmaps_summary
 from roadmaps.selectors import occurrences_for, progress_of
+from roadmaps.selectors_risks import profile_years, school_progress
 from schools.selectors import home_summary as registry_summary
 from schools.selectors import schools_for
 
@@ -258,9 +259,16 @@ def school_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "negative_rise": settings.DYNAMICS_NEGATIVE_RISE_PP,
         "tasks": tasks,
         "status": school_status(school),
+        "progress": _programme(request.user, school),
         "title": f"Карточка ОО: {school.short_name}",
     }
     return render(request, "reports/school_card.html", context)
+
+
+def _programme(user: Any, school: Any) -> Any:
+    """The «500+» progress of the school's latest year with a risk profile or programme."""
+    years = profile_years(user, school)
+    return school_progress(user, school, years[0]) if years else None
 
 
 @role_required()

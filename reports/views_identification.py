@@ -50,6 +50,7 @@ from reports.services import (
     rule_version_create,
     rule_version_update,
 )
+from roadmaps.selectors_risks import programme_progress
 from schools.models import Municipality, School
 
 
@@ -435,10 +436,15 @@ def groups_page(request: AuthedHttpRequest) -> HttpResponse:
         if board and board.previous
         else []
     )
+    programmes = []
+    if board and board.shnor and request.user.sees_all_schools:
+        progress = programme_progress(request.user, year, list(board.shnor.schools))
+        programmes = sorted(progress.values(), key=lambda p: p.school_name)
     return render(
         request,
         "reports/rules/groups.html",
         {
+            "programmes": programmes,
             "board": board,
             "year": year,
             "years": years,
