@@ -8,6 +8,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Оценочные процедуры"
 
     def ready(self) -> None:
+        # Registers the federal list flow (the lists of schools with objectivity markers).
+        import assessments.services.federal_lists
+
         # Registers the ЕГЭ per-graduate year computation («ege») and the medalist flow.
         import assessments.services.graduates
 

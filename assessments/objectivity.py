@@ -77,6 +77,17 @@ MARKER_NAMES = {
     "federal_list": "ОО в федеральном перечне ОО с признаками необъективности",
 }
 
+#: Short names, where a long one does not fit (a chart's categories, a narrow cell).
+MARKER_SHORT = {
+    "above_unconfirmed": "Не подтверждено ОГЭ / ЕГЭ",
+    "hard_over_basic": "П / В лучше Б",
+    "score_peaks": "Пики на границах",
+    "journal_gap": "Расхождение с журналом",
+    "cohort_drop": "Падение 4 → 5 класс",
+    "vpr_over_oge": "ВПР выше ОГЭ",
+    "federal_list": "Федеральный перечень",
+}
+
 
 @dataclass(frozen=True)
 class Marker:

@@ -1,4 +1,12 @@
-from assessments.views import campaigns, figures, medalists, olympiads, profiles, uploads
+from assessments.views import (
+    campaigns,
+    figures,
+    medalists,
+    objectivity,
+    olympiads,
+    profiles,
+    uploads,
+)
 
 app_name = "assessments"
 
@@ -9,4 +17,5 @@ urlpatterns = (
     + olympiads.urlpatterns
     + medalists.urlpatterns
     + figures.urlpatterns
+    + objectivity.urlpatterns
 )

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.assessments import matrix_campaigns, matrix_medalists, matrix_olympiads, matrix_uploads
+from tests.assessments import (
+    matrix_campaigns,
+    matrix_medalists,
+    matrix_objectivity,
+    matrix_olympiads,
+    matrix_uploads,
+)
 from tests.matrix import Case
 
-PARTS = (matrix_campaigns, matrix_uploads, matrix_olympiads, matrix_medalists)
+PARTS = (matrix_campaigns, matrix_uploads, matrix_olympiads, matrix_medalists, matrix_objectivity)
 CASES: dict[str, Case] = {}
 for _part in PARTS:
     CASES.update(_part.CASES)
