@@ -7,7 +7,13 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from roadmaps.models import AddresseeGroup, BasisKind, Decision, Recommendation, RecommendationStatus
+from roadmaps.models import (
+    AddresseeGroup,
+    BasisKind,
+    Decision,
+    Recommendation,
+    RecommendationStatus,
+)
 from schools.filtersets import SearchFilterSet
 from schools.models import School
 
@@ -43,7 +49,9 @@ class RecommendationFilterSet(SearchFilterSet):
             if user is not None
             else School.objects.none()
         )
-        choices = [(f"g:{value}", f"группа: {label}") for value, label in AddresseeGroup.choices if value]
+        choices = [
+            (f"g:{value}", f"группа: {label}") for value, label in AddresseeGroup.choices if value
+        ]
         choices += [(f"s:{pk}", name) for pk, name in schools.values_list("pk", "short_name")]
         self.filters["addressee"].extra["choices"] = choices
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from assessments import catalogue
-from assessments.models import Subject
+from assessments.models import ObjectivityMarker, Subject
 from msoko.models import User
 from roadmaps.choices import RoadmapStatus
 from roadmaps.forms import DATE_INPUT, WebLinksField, _size_checked
@@ -29,10 +29,11 @@ GROUP_CHOICES = [("", "— не группа —"), *[c for c in AddresseeGroup.
 
 def indicator_choices() -> list[tuple[str, str]]:
     """The catalogue's indicators by name, the code after it (as the catalogue page shows)."""
-    return [("", "— не выбран —")] + sorted(
+    named = sorted(
         ((code, f"{i.name} ({code})") for code, i in catalogue.CATALOGUE.items()),
         key=lambda choice: choice[1],
     )
+    return [("", "— не выбран —"), *named]
 
 
 class _MunicipalityMixin:
@@ -66,9 +67,9 @@ class RecommendationForm(_MunicipalityMixin, forms.Form):
     text = forms.CharField(label="Рекомендация", widget=forms.Textarea(attrs={"rows": 4}))
     due_date = forms.DateField(label="Срок исполнения", required=False, widget=DATE_INPUT)
     basis_kind = forms.ChoiceField(label="Основание", choices=BasisKind.choices)
-    marker = forms.ModelChoiceField(
+    marker: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Маркер необъективности",
-        queryset=None,
+        queryset=ObjectivityMarker.objects.none(),
         required=False,
         empty_label="—",
     )
@@ -112,7 +113,7 @@ class RecommendationForm(_MunicipalityMixin, forms.Form):
         )
         marker_field = cast(forms.ModelChoiceField, self.fields["marker"])
         marker_field.queryset = markers
-        marker_field.label_from_instance = marker_label  # type: ignore[method-assign]
+        marker_field.label_from_instance = marker_label  # type: ignore[method-assign,assignment]
         cast(forms.ChoiceField, self.fields["indicator"]).choices = indicator_choices()
 
     def clean(self) -> dict[str, Any]:
@@ -146,7 +147,9 @@ class ResponseForm(forms.Form):
     response = forms.CharField(
         label="Ответ ОО: что сделано", widget=forms.Textarea(attrs={"rows": 4})
     )
-    response_links = WebLinksField(label="Ссылки на подтверждения (по одной на строке)", required=False)
+    response_links = WebLinksField(
+        label="Ссылки на подтверждения (по одной на строке)", required=False
+    )
     file = forms.FileField(
         label="Файл подтверждения",
         required=False,
@@ -242,7 +245,7 @@ class DecisionForm(_MunicipalityMixin, forms.Form):
         )
         field = cast(forms.ModelMultipleChoiceField, self.fields["recommendations"])
         field.queryset = recommendations.order_by("-year", "-pk")
-        field.label_from_instance = _recommendation_label  # type: ignore[method-assign]
+        field.label_from_instance = _recommendation_label  # type: ignore[method-assign,assignment]
         cast(forms.ModelChoiceField, self.fields["roadmap"]).queryset = roadmaps.order_by(
             "-start_year", "title"
         )

@@ -85,13 +85,26 @@ def markers_for(user: User, *, school: School | None = None) -> QuerySet[Objecti
     if school is not None:
         markers = markers.filter(school=school)
     return markers.select_related(
-        "school", "campaign", "campaign__procedure", "campaign__subject"
+        "school", "subject", "campaign", "campaign__procedure", "campaign__subject"
     ).order_by("-year", "school__short_name", "code")
+
+
+def marker_about(marker: ObjectivityMarker) -> str:
+    """What a marker is about: its campaign, or (a federal list, a marker across
+    procedures) the procedure, subject, grade and year."""
+    if marker.campaign_id and marker.campaign is not None:
+        return str(marker.campaign)
+    parts = [f"{marker.get_procedure_display()} {marker.year}"]
+    if marker.subject_id and marker.subject is not None:
+        parts.append(marker.subject.name.lower())
+    if marker.grade:
+        parts.append(f"{marker.grade} класс")
+    return ", ".join(parts)
 
 
 def marker_label(marker: ObjectivityMarker) -> str:
     name = MARKER_NAMES.get(marker.code, marker.code)
-    return f"{marker.school.short_name}: {name} — {marker.campaign}"
+    return f"{marker.school.short_name}: {name} — {marker_about(marker)}"
 
 
 # ------------------------------------------------------------------ decisions
@@ -256,8 +269,8 @@ def decision_effect(decision: Decision, user: User) -> Effect | None:
             "уточните в решении предмет и класс."
         )
         return effect
-    effect.before = (by_year.get(decision.year) or [None])[0]
-    effect.after = (by_year.get(decision.year + 1) or [None])[0]
+    effect.before = next(iter(by_year.get(decision.year, [])), None)
+    effect.after = next(iter(by_year.get(decision.year + 1, [])), None)
     if effect.before is None:
         effect.message = (
             f"Значения показателя за {decision.year} год (год решения) нет среди рассчитанных."
@@ -322,7 +335,7 @@ def _short(text: str, limit: int) -> str:
 
 def _task_item(task: Task) -> PickItem:
     section = task.section
-    direction = section.direction.title if section.direction_id else section.title
+    direction = section.direction.title if section.direction is not None else section.title
     return PickItem(
         task.pk,
         f"{task.number}. {_short(task.title, 120)}",

@@ -46,6 +46,7 @@ from roadmaps.models import (
     Section,
     Task,
 )
+from roadmaps.selectors_decisions import marker_about
 from roadmaps.services import _apply_indicator, cycle_assessment_save, evidence_kind, task_save
 from schools.models import Municipality, School
 
@@ -101,23 +102,30 @@ def _reverse(name: str, *args: object, query: dict[str, object] | None = None) -
 
 
 def basis_from_marker(marker: ObjectivityMarker) -> Basis:
-    """The snapshot of a raised objectivity marker of one school in one campaign."""
+    """The snapshot of a raised objectivity marker of one school (value against threshold)."""
     name = MARKER_NAMES.get(marker.code, marker.code)
-    value = formatting.trimmed(marker.value)
-    threshold = formatting.trimmed(marker.threshold)
+    if marker.value is not None:
+        value = (
+            f"{formatting.trimmed(marker.value)} при пороге {formatting.trimmed(marker.threshold)}"
+        )
+    else:
+        value = ""
+    url = _reverse("assessments:objectivity_detail", marker.pk)
+    if not url and marker.campaign_id:
+        url = _reverse("assessments:campaign_detail", marker.campaign_id)
     return Basis(
         kind=BasisKind.MARKER,
         code=marker.code[:64],
         year=marker.year,
-        value=f"{value} при пороге {threshold}"[:200],
-        text=f"Маркер необъективности «{name}»: {marker.school}, {marker.campaign}.",
-        url=_reverse("assessments:campaign_detail", marker.campaign_id),
+        value=value[:200],
+        text=f"Маркер необъективности «{name}»: {marker.school}, {marker_about(marker)}.",
+        url=url,
     )
 
 
 def _where(row: IndicatorValue) -> str:
     parts = [str(row.school) if row.school_id else f"муниципалитет {row.municipality}"]
-    if row.subject_id:
+    if row.subject is not None:
         parts.append(row.subject.name.lower())
     if row.grade:
         parts.append(f"{row.grade} класс")
@@ -567,7 +575,7 @@ def measures_parse(text: str, *, default_deadline: str = "") -> list[Measure]:
         title, deadline = line, ""
         head = _DEADLINE_SEPARATOR.split(line, maxsplit=1)
         if len(head) == 2 and head[0].strip():
-            phrase = head[1].strip().rstrip(".;")
+            phrase = head[1].strip().rstrip(";,")
             if parse_deadline(phrase).kind != "unparsed":
                 title, deadline = head[0].strip(), phrase
         found.append(Measure(title.rstrip(";"), deadline or default_deadline))
@@ -630,7 +638,7 @@ def _measure_tasks(
 ) -> list[Task]:
     section = decisions_section(roadmap)
     number = _next_top_number(roadmap)
-    schools = [decision.school] if decision.school_id else []
+    schools = [decision.school] if decision.school is not None else []
     act = f"№ {decision.act_number} от {decision.act_date:%d.%m.%Y}"
     tasks = []
     for offset, measure in enumerate(measures):
@@ -870,7 +878,7 @@ def cycle_assessment_links_save(
             chosen = list(values.get(key) or [])
             if municipality and any(obj.municipality_id != municipality for obj in chosen):
                 raise ValidationError(
-                    f"{model._meta.verbose_name_plural.capitalize()} другого муниципалитета "
+                    f"{str(model._meta.verbose_name_plural).capitalize()} другого муниципалитета "
                     f"не подтверждают самооценку ({element})."
                 )
     cycle_assessment_save(assessment=assessment, user=user, comment=comment, scores=scores)

@@ -28,7 +28,9 @@ def _short(value: str, limit: int) -> str:
 class RecommendationTable(tables.Table):
     number = tables.Column("№", linkify=True, order_by=("number", "pk"))
     year = tables.Column("Год", attrs={"td": {"class": "num"}})
-    addressee = tables.Column("Адресат", accessor="addressee", order_by=("school__short_name", "group"))
+    addressee = tables.Column(
+        "Адресат", accessor="addressee", order_by=("school__short_name", "group")
+    )
     text = tables.Column("Рекомендация")
     basis = tables.Column("Основание", accessor="basis_kind", order_by=("basis_kind", "basis_code"))
     due_date = tables.DateColumn(format="d.m.Y", verbose_name="Срок", default="—")

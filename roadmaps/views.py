@@ -703,20 +703,20 @@ def cycle_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = CycleForm(
         request.POST or None, request.FILES or None, assessment=assessment, user=request.user
     )
-    if request.method == "POST" and not _cycle_fallback_search(request, form, assessment):
-        if form.is_valid():
-            try:
-                cycle_assessment_links_save(
-                    assessment=assessment,
-                    user=request.user,
-                    comment=form.cleaned_data["comment"],
-                    scores=form.scores(),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "Самооценка сохранена.")
-                return redirect(assessment)
+    searched = request.method == "POST" and _cycle_fallback_search(request, form, assessment)
+    if request.method == "POST" and not searched and form.is_valid():
+        try:
+            cycle_assessment_links_save(
+                assessment=assessment,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                scores=form.scores(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Самооценка сохранена.")
+            return redirect(assessment)
     return render(request, "roadmaps/cycle_form.html", {"form": form, "assessment": assessment})
 
 

@@ -165,9 +165,7 @@ def _recommendation_save(
             "number": data.get("number") or "",
         }
         if recommendation is None:
-            return services.recommendation_create(
-                municipality=data.get("municipality"), **fields
-            )
+            return services.recommendation_create(municipality=data.get("municipality"), **fields)
         return services.recommendation_update(recommendation=recommendation, **fields)
     except ValidationError as exc:
         _add_errors(form, exc)
@@ -273,8 +271,7 @@ def _detail(
             "basis_link": services.is_safe_basis_url(recommendation.basis_url),
             "response_form": response_form if may_respond else None,
             "can_edit": user.can_edit,
-            "can_review": user.can_edit
-            and recommendation.status == RecommendationStatus.ANSWERED,
+            "can_review": user.can_edit and recommendation.status == RecommendationStatus.ANSWERED,
             "decisions": Decision.objects.for_user(user).filter(recommendations=recommendation),
             "history": history_entries(records[:50], lambda r: "Рекомендация", Recommendation),
         },
@@ -310,7 +307,7 @@ def recommendation_respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Ответ сохранён и направлен в отдел образования.")
             return redirect(recommendation)
     if not services.can_respond(request.user, recommendation):
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(recommendation)
     return _detail(request, recommendation, form)
 
@@ -347,7 +344,7 @@ def recommendation_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise Http404("Файл не приложен.")
     with recommendation.response_file.open("rb") as handle:
         content = handle.read()
-    kind = recommendation.response_file.name.rsplit(".", 1)[-1].lower()
+    kind = (recommendation.response_file.name or "").rsplit(".", 1)[-1].lower()
     return download(
         recommendation.response_file_name or f"otvet.{kind}",
         EVIDENCE_KINDS.get(kind, "application/octet-stream"),
@@ -493,4 +490,3 @@ def cycle_pick(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
         "roadmaps/_picker_results.html",
         {"items": items, "term": term.strip(), "name": name},
     )
-
