@@ -59,6 +59,11 @@ class Line:
     flags: list[str]
     checks: list[CheckCell] = field(default_factory=list)
 
+    @property
+    def rows(self) -> int:
+        """Table rows of the line: one per criterion and year."""
+        return sum(len(check.years) for check in self.checks)
+
 
 def _value(raw: str | None, unit: str) -> str:
     return formatting.value(Decimal(raw), unit) if raw is not None else formatting.DASH
