@@ -257,7 +257,9 @@ def run_inputs(version: RuleVersion, municipality: Municipality, year: int) -> L
             "procedure": run.procedure,
             "year": run.year,
             "campaign_id": run.campaign_id,
-            "campaign": str(run.campaign) if run.campaign_id else f"показатели года {run.year}",
+            "campaign": str(run.campaign)
+            if run.campaign_id
+            else f"{PROCEDURE_NAMES.get(run.procedure, run.procedure)}: показатели {run.year} года",
             "code_version": run.code_version,
         }
         for run in FiguresRun.objects.filter(pk__in=runs)
