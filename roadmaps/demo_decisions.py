@@ -189,7 +189,7 @@ def _decisions(
             changes.append((after.value - before.value, school.login, school))
     weak = min(changes)[2] if changes else None
     if weak is not None:
-        before = roadmap is not None and roadmap.start_year <= year - 1 <= roadmap.end_year
+        in_period = roadmap is not None and roadmap.start_year <= year - 1 <= roadmap.end_year
         decisions.append(
             services.decision_create(
                 user=specialist,
@@ -201,14 +201,14 @@ def _decisions(
                 "учителей русского языка и математики, провести мониторинг.",
                 school=weak,
                 indicator_code=FAIL_SHARE,
-                roadmap=roadmap if before else None,
+                roadmap=roadmap if in_period else None,
                 measures=(
                     f"Закрепить куратора из числа руководителей успешных ОО — октябрь {year - 1}\n"
                     "Организовать курсы повышения квалификации для учителей русского языка и "
                     f"математики — декабрь {year - 1}\n"
                     f"Провести муниципальную диагностическую работу — до 1 марта {year} г."
                 )
-                if before
+                if in_period
                 else "",
             )
         )
