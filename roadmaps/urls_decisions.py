@@ -7,9 +7,7 @@ from django.urls import URLPattern, path
 from roadmaps import views_decisions as views
 
 urlpatterns: list[URLPattern] = [
-    path(
-        "recommendations/", views.RecommendationListView.as_view(), name="recommendation_list"
-    ),
+    path("recommendations/", views.RecommendationListView.as_view(), name="recommendation_list"),
     path("recommendations/new/", views.recommendation_create, name="recommendation_create"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
     path(

@@ -177,18 +177,18 @@ def _preview(request: AuthedHttpRequest, form: RecommendationForm) -> services.B
     initial = form.initial
     if initial.get("basis_kind") not in (BasisKind.MARKER, BasisKind.INDICATOR):
         return None
-    data = {
-        key: form.fields[key].to_python(initial.get(key)) if key in form.fields else None
-        for key in ("school", "marker", "subject")
-    }
-    data.update(
-        basis_kind=initial["basis_kind"],
-        indicator=initial.get("indicator", ""),
-        basis_year=initial.get("basis_year"),
-        grade=initial.get("grade"),
-        part=initial.get("part", ""),
-    )
     try:
+        data = {
+            key: form.fields[key].to_python(initial.get(key))
+            for key in ("school", "marker", "subject")
+        }
+        data.update(
+            basis_kind=initial["basis_kind"],
+            indicator=initial.get("indicator", ""),
+            basis_year=initial.get("basis_year"),
+            grade=initial.get("grade"),
+            part=initial.get("part", ""),
+        )
         return _basis(request, data, None)[0]
     except ValidationError as exc:
         messages.warning(request, " ".join(exc.messages))

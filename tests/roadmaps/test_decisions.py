@@ -562,3 +562,92 @@ def test_another_municipalitys_specialist_gets_404(
         client.get(reverse("roadmaps:recommendation_update", args=[recommendation.pk])).status_code
         == 404
     )
+
+
+def test_an_edit_keeps_the_snapshot_unless_another_finding_is_chosen(
+    school_a: Any, specialist: Any, client_for: Any
+) -> None:
+    marker = _marker(school_a, make_campaign(year=2026))
+    recommendation = _recommendation(school_a, specialist, basis=services.basis_from_marker(marker))
+    ObjectivityMarker.objects.all().delete()
+    response = client_for(specialist).post(
+        reverse("roadmaps:recommendation_update", args=[recommendation.pk]),
+        {
+            "year": "2026",
+            "number": recommendation.number,
+            "school": school_a.pk,
+            "text": "Уточнённый текст рекомендации",
+            "basis_kind": "marker",
+        },
+    )
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Уточнённый текст рекомендации"
+    assert (recommendation.basis_code, recommendation.basis_value) == (
+        "score_peaks",
+        "3,25 при пороге 2",
+    )
+
+
+def test_an_edit_of_a_decision_adds_new_measures_and_keeps_the_made_ones(
+    school_a: Any, specialist: Any, client_for: Any
+) -> None:
+    roadmap = make_roadmap(specialist, municipality=school_a.municipality, start=2025, end=2027)
+    decision = services.decision_create(
+        user=specialist,
+        year=2026,
+        act_number="5",
+        act_date=datetime.date(2026, 9, 1),
+        title="О мерах",
+        school=school_a,
+        roadmap=roadmap,
+        measures="Семинар — октябрь 2026",
+    )
+    response = client_for(specialist).post(
+        reverse("roadmaps:decision_update", args=[decision.pk]),
+        {
+            "year": "2026",
+            "act_number": "5",
+            "act_date": "2026-09-01",
+            "title": "О мерах (изменено)",
+            "school": school_a.pk,
+            "roadmap": roadmap.pk,
+            "measures": "Совещание — ноябрь 2026",
+        },
+    )
+    assert response.status_code == 302
+    assert [t.title for t in decision.tasks.order_by("sort_key")] == ["Семинар", "Совещание"]
+    page = client_for(specialist).get(decision.get_absolute_url()).content.decode()
+    assert "О мерах (изменено)" in page and "ноябрь 2026" in page
+
+
+@pytest.mark.parametrize("name", ["roadmaps:recommendation_list", "roadmaps:decision_list"])
+def test_the_lists_queries_do_not_grow_with_rows(
+    name: str, school_a: Any, school_b: Any, specialist: Any, client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(n: int) -> None:
+        for index in range(n):
+            school = school_a if index % 2 else school_b
+            _recommendation(school, specialist)
+            services.decision_create(
+                user=specialist,
+                year=2026,
+                act_number=f"{name[-6:]}-{index}-{Recommendation.objects.count()}",
+                act_date=datetime.date(2026, 9, 1),
+                title="О мерах",
+                school=school,
+                indicator_code="vpr.fail_share",
+            )
+
+    client = client_for(specialist)
+    grow(2)
+    client.get(reverse(name))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse(name))
+    grow(5)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse(name))
+    assert len(large) == len(small)
