@@ -15,7 +15,12 @@ How the figures are made believable:
   scores pile up right at the cut-off scores for «3», «4», «5»;
 * one school (`RESILIENT`) does well in a poor context, in every procedure alike;
 * journal marks are inflated in the weak schools (many «понизили») and low in the
-  inflated ones («повысили»); some pupils are absent, some tasks are X.
+  inflated ones («повысили»); some pupils are absent, some tasks are X;
+* a federal list of schools with «маркеры необъективности» of 2025 names the two inflated
+  schools (`FEDERAL_MARKED`), imported through the same flow as an uploaded one.
+
+With the figures (load_demo computes them), the inflated schools raise above_unconfirmed
+and vpr_over_oge in their ВПР campaigns of every year; the peaks school also score_peaks.
 
 The scales are the demo scales of assessments/scales.py (DEMO_SCALES) plus ВПР русский
 5–8 below; ALL VALUES ARE DEMO VALUES, not the official ones.
@@ -34,11 +39,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from assessments.choices import CampaignAction, ReferenceKind, ReferenceLevel
+from assessments.choices import CampaignAction, ReferenceKind, ReferenceLevel, UploadStatus
 from assessments.models import (
     Campaign,
     CampaignEvent,
     CampaignTask,
+    FederalListUpload,
     Procedure,
     ReferenceValue,
     Result,
@@ -47,7 +53,10 @@ from assessments.models import (
 )
 from assessments.scales import DEMO_SCALES, Scale
 from assessments.selectors import school_takes_grade
+from assessments.services import federal_lists
+from msoko.exports import xlsx_bytes
 from msoko.models import User
+from msoko.uploads import upload_commit, upload_store
 from schools.demo import DEMO_YEARS, DemoSchool, demo_schools
 from schools.models import School
 
@@ -61,6 +70,9 @@ RESILIENT = ("edu330212",)  # Ключевская СОШ
 #: Schools that have not sent ВПР 2026 yet (the tracker shows them as missing).
 LATE_2026 = ("edu330214", "edu330216")  # Горская НОШ, Троицкая СОШ
 CLOSED_AFTER = {"edu330204": 2024}  # Ольховская ООШ joined Берёзовская СОШ in 2025
+#: The federal list of 2025: login → the marked columns (4 РУ, 4 МА, 5 РУ, 5 МА).
+FEDERAL_LIST_YEAR = 2025
+FEDERAL_MARKED = {"edu330105": ("4 РУ", "4 МА", "5 РУ"), "edu330205": ("5 МА",)}
 
 _DEMO = "демонстрационные значения — перед использованием сверить с приказом региона"
 
@@ -600,9 +612,45 @@ def load_demo(
                 )
             created += 1
             pupils += len(rows)
+    federal = _federal_list(specialist, years)
     if not created:
-        return f"Оценочные кампании уже загружены ({skipped}), пропущены."
+        return f"Оценочные кампании уже загружены ({skipped}), пропущены." + federal
     return (
         f"Оценочные кампании: заполнено {created}, пропущено {skipped}; "
-        f"результатов участников: {pupils}."
+        f"результатов участников: {pupils}." + federal
     )
+
+
+def _federal_list(specialist: User, years: Sequence[int]) -> str:
+    """Import the demo's federal list (once) through the federal list flow; a line, or ""."""
+    if FEDERAL_LIST_YEAR not in years or FederalListUpload.objects.exists():
+        return ""
+    schools = School.objects.filter(login__in=FEDERAL_MARKED).select_related("municipality")
+    rows = [
+        [
+            FEDERAL_LIST_YEAR,
+            school.login,
+            school.municipality.name,
+            school.full_name,
+            *(
+                "1" if title in FEDERAL_MARKED[school.login] else ""
+                for title in federal_lists.MARKED_COLUMNS
+            ),
+            len(FEDERAL_MARKED[school.login]),
+        ]
+        for school in sorted(schools, key=lambda s: s.login)
+    ]
+    if not rows:
+        return ""
+    data = xlsx_bytes([("Перечень", list(federal_lists.COLUMNS.values()), rows)])
+    upload = upload_store(
+        federal_lists.FEDERAL_LIST,
+        user=specialist,
+        filename=f"perechen-oo-{FEDERAL_LIST_YEAR}.xlsx",
+        data=data,
+    )
+    if upload.status != UploadStatus.CHECKED:
+        problems = "; ".join(p["text"] for p in upload.report.get("problems", []))
+        return f"\nФедеральный перечень {FEDERAL_LIST_YEAR} г. не загружен: {problems}"
+    result = upload_commit(flow_name=federal_lists.FEDERAL_LIST.name, upload_id=upload.pk)
+    return f"\n{result['message']}"
