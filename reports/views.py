@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from assessments import catalogue, cohorts, dynamics
 from assessments.choices import IndicatorLevel, ProcedureCode
 from assessments.selectors import home_summary as assessments_summary
+from assessments.selectors_objectivity import school_markers
 from msoko import charts, formatting
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.exports import CSV_TYPE, csv_bytes, download
@@ -22,6 +23,7 @@ from roadmaps.choices import CLOSED_STATUSES, RoadmapStatus
 from roadmaps.models import Direction
 from roadmaps.selectors import home_summary as roadmaps_summary
 from roadmaps.selectors import occurrences_for, progress_of
+from roadmaps.selectors_decisions import school_recommendations
 from roadmaps.selectors_risks import profile_years, school_progress
 from schools.selectors import home_summary as registry_summary
 from schools.selectors import schools_for
@@ -260,6 +262,8 @@ def school_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "tasks": tasks,
         "status": school_status(school),
         "progress": _programme(request.user, school),
+        "school_markers": school_markers(request.user, school),
+        "school_recommendations": school_recommendations(request.user, school),
         "title": f"Карточка ОО: {school.short_name}",
     }
     return render(request, "reports/school_card.html", context)

@@ -18,9 +18,7 @@ CASES: dict[str, Case] = {
     # identification: the rules are the deployment's; runs and lists are a municipality's
     "reports:rule_list": Case(everyone(200)),
     "reports:rule_detail": Case(everyone(200), args=lambda w: ["shnor_basic"], scoped=False),
-    "reports:rule_version_new": Case(
-        editors_only(), args=lambda w: ["shnor_basic"], scoped=False
-    ),
+    "reports:rule_version_new": Case(editors_only(), args=lambda w: ["shnor_basic"], scoped=False),
     "reports:rule_version_edit": Case(
         editors_only(302), args=lambda w: ["shnor_basic", 1], scoped=False
     ),
