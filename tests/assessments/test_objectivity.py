@@ -1,7 +1,8 @@
 """Objectivity markers as plain functions (assessments/objectivity.py), on hand-made figures.
 
-The storing of markers, their pages and the federal lists come with the ШНОР issue; these
-tests fix the methods the markers are decided by.
+These tests fix the methods the markers are decided by, and the campaign markers' storing;
+the markers across procedures are in test_objectivity_markers.py, the federal lists in
+test_federal_list.py, the pages in test_objectivity_pages.py.
 """
 
 from __future__ import annotations
@@ -155,3 +156,29 @@ def test_markers_are_stored_with_the_figures_and_exported(
         (school_b.login, "above_unconfirmed", "50,00", "20,00"),
         (school_a.login, "journal_gap", "50,00", "20,00"),
     ]
+
+
+def test_every_marker_is_put_into_words() -> None:
+    cases = {
+        "score_peaks": {
+            "cutoffs": {"12": {"count": 11, "expected": "1.0", "peak": True}},
+            "participants": 60,
+            "peaks": 1,
+        },
+        "hard_over_basic": {"school_basic": "40", "school_hard": "70"},
+        "journal_gap": {"which": "raised", "lowered": "5", "raised": "40", "reference": "region"},
+        "cohort_drop": {"grade4": "85", "grade5": "50", "year_before": 2025, "method": "grade"},
+        "vpr_over_oge": {"vpr_quality": "90", "oge_quality": "40"},
+        "federal_list": {"column": "4 РУ", "file": "perechen.xlsx", "row": 5},
+    }
+    for code, evidence in cases.items():
+        text = objectivity.explain(code, Decimal("30"), Decimal("25"), evidence)
+        assert text and not text.startswith("Не решено"), code
+    assert "4 класс 2025 г. — 85,0\xa0%" in objectivity.explain(
+        "cohort_drop", Decimal("35"), Decimal("25"), cases["cohort_drop"]
+    )
+    assert "строка 5" in objectivity.explain("federal_list", 1, 1, cases["federal_list"])
+    assert objectivity.explain(
+        "cohort_drop", None, Decimal("25"), {}, reason="мало участников"
+    ) == ("Не решено: мало участников.")
+    assert set(objectivity.MARKER_SHORT) == set(objectivity.MARKER_NAMES)
