@@ -47,6 +47,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 from assessments.dynamics import percentile_inc
+from msoko import formatting
 
 K = TypeVar("K")
 
@@ -300,6 +301,11 @@ def rule_problems(definition: Mapping[str, Any], known: Mapping[str, Any]) -> li
         band = _decimal(definition.get("context_band"))
         if band is None or not 0 < band <= 100:
             problems.append("Сравнение со схожими ОО: ширина полосы ИСБШ — от 0 до 100 пунктов.")
+        group = definition.get("context_min_group", 5)
+        if _int(group) is None or not 2 <= (_int(group) or 0) <= 100:
+            problems.append(
+                "Сравнение со схожими ОО: наименьшая группа сравнения — целое число от 2 до 100."
+            )
     return problems
 
 
@@ -486,7 +492,8 @@ def _criterion_year(
     schools: set[K],
 ) -> dict[K, YearCheck]:
     """Every school's check of one criterion in one year."""
-    bad_high = inputs.higher_is_better.get(criterion.code) is False
+    # an indicator with no better direction reads as its text says: «не ниже» the threshold
+    bad_high = inputs.higher_is_better.get(criterion.code) is not True
     counted = {
         school: obs.value
         for school, obs in observed.items()
@@ -495,10 +502,9 @@ def _criterion_year(
     index = inputs.index.get(year, {})
     ref_of = inputs.refs.get(criterion.code, {}).get(year, {})
     ref_key = "region" if criterion.threshold == "worse_than_region" else "municipality"
-    strict_low = criterion.threshold in ("absolute", "worse_than_municipality", "worse_than_region")
-    # the ИСБШ rule is strict like the old one: «ниже порога»; share_of_schools is ≤ the cut
-    if criterion.threshold == "share_of_schools":
-        strict_low = False
+    # «ниже X» is strict for an absolute value; «хуже на N и более» and the cuts include
+    # the edge on both sides, as «не ниже» does where lower is better
+    strict_low = criterion.threshold == "absolute"
     checks: dict[K, YearCheck] = {}
     figures: dict[K, Decimal] = dict(counted)
     fit_note = ""
@@ -515,7 +521,8 @@ def _criterion_year(
                 for s, v in counted.items()
                 if index.get(s) is not None
             }
-            fit_note = f"остаток регрессии: значение − ({_num(a)} + {_num(b)} × ИСБШ)"
+            sign = "+" if b >= 0 else "−"
+            fit_note = f"остаток регрессии: значение − ({_num(a)} {sign} {_num(abs(b))} × ИСБШ)"
     for school in schools:
         obs = observed.get(school, Obs(None, 0))
         if obs.value is None:
@@ -528,7 +535,12 @@ def _criterion_year(
             continue
         if rule.context == "residual" and school not in figures:
             checks[school] = YearCheck(
-                year, obs.value, obs.n, None, None, note=fit_note or "нет ИСБШ за год"
+                year,
+                obs.value,
+                obs.n,
+                None,
+                None,
+                note="нет ИСБШ за год" if figures else fit_note,
             )
             continue
         group = list(figures.values())
@@ -575,7 +587,7 @@ def _criterion_year(
 
 
 def _num(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
+    return formatting.number(value, 2)
 
 
 def apply_rule(rule: Rule, inputs: Inputs[K], *, year: int, schools: set[K]) -> dict[K, Outcome[K]]:

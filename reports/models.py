@@ -188,12 +188,12 @@ class SchoolList(models.Model):
     def __str__(self) -> str:
         return f"Перечень {self.kind_short} {self.year} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("reports:list_detail", args=[self.pk])
+
     @property
     def kind_short(self) -> str:
         return self.get_kind_display().split(" —")[0]
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:list_detail", args=[self.pk])
 
 
 class EntryQuerySet(ScopedQuerySet):

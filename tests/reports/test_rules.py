@@ -472,7 +472,7 @@ def test_context_residual_lists_the_school_above_the_line(threshold: str) -> Non
     assert met(checks) == {"X"}
     assert checks["X"].cut == D(5)  # worse than expected by 5, not than the municipality's 30
     assert checks["X"].value == D(35)  # the value itself is kept beside the residual
-    assert checks["X"].note.startswith("остаток регрессии: значение − (60,00 + ")
+    assert checks["X"].note == "остаток регрессии: значение − (60,00 − 0,50 × ИСБШ)"
 
 
 def test_context_residual_a_school_without_an_index_does_not_count_and_says_why() -> None:
