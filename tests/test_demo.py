@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from assessments.demo import INFLATED, LATE_2026, PEAKS, RESILIENT, WEAK
-from assessments.models import Campaign, IndicatorValue, ReferenceValue, Result
+from assessments.demo import FEDERAL_MARKED, INFLATED, LATE_2026, PEAKS, RESILIENT, WEAK
+from assessments.models import Campaign, IndicatorValue, ObjectivityMarker, ReferenceValue, Result
 from assessments.stats import campaign_report, tracker
 from msoko.choices import Role
 from msoko.models import User
@@ -295,3 +296,47 @@ def test_the_default_shnor_rule_lists_the_planted_weak_schools(demo: str) -> Non
     assert set(WEAK) <= set(listed)
     assert not set(INFLATED) & set(listed)  # inflated ВПР is an objectivity matter, not ШНОР
     assert "K1" in listed[WEAK[0]] and "K2" in listed[WEAK[0]]
+
+
+# --- objectivity markers on the demo (its planted inflated schools) -------------------------
+
+
+def _raised(year: int, code: str) -> set[str]:
+    return set(
+        ObjectivityMarker.objects.filter(year=year, code=code, raised=True).values_list(
+            "school__login", flat=True
+        )
+    )
+
+
+def test_the_inflated_schools_raise_above_unconfirmed_and_no_other(demo: str) -> None:
+    assert _raised(2026, "above_unconfirmed") == set(INFLATED)
+    assert set(INFLATED) <= _raised(2026, "vpr_over_oge")
+    # the resilient school is as good in ОГЭ and ЕГЭ: its ВПР is confirmed
+    assert not set(RESILIENT) & _raised(2026, "above_unconfirmed")
+    per_school = ObjectivityMarker.objects.filter(
+        year=2026, code="above_unconfirmed", raised=True, school__login=INFLATED[0]
+    ).count()
+    assert per_school >= 5  # in most of its ВПР campaigns
+
+
+def test_the_demo_federal_list_is_imported_through_its_flow(demo: str) -> None:
+    assert "Федеральный перечень 2025 г. загружен" in demo
+    federal = ObjectivityMarker.objects.filter(code="federal_list", year=2025)
+    assert {(m.school.login, m.evidence["column"]) for m in federal} == {
+        (login, column) for login, columns in FEDERAL_MARKED.items() for column in columns
+    }
+    assert all(m.campaign is not None and m.upload is not None for m in federal)
+
+
+def test_the_pages_show_the_planted_schools(demo: str, client_for: Any) -> None:
+    specialist = User.objects.get(username="specialist")
+    html = client_for(specialist).get(reverse("assessments:objectivity_repeat")).content.decode()
+    for login in INFLATED:
+        assert (
+            ObjectivityMarker.objects.filter(school__login=login).first().school.short_name in html
+        )
+    director = User.objects.get(username="director")  # an ordinary school's
+    mine = client_for(director).get(reverse("assessments:objectivity_list")).content.decode()
+    inflated = ObjectivityMarker.objects.filter(school__login=INFLATED[0]).first().school
+    assert inflated.short_name not in mine
