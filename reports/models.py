@@ -75,13 +75,14 @@ class RuleVersion(models.Model):
         return self.runs.exists()
 
 
-class RunQuerySet(ScopedQuerySet):
-    municipality_lookup = "municipality"
-    school_lookup = "municipality__schools"
+class MunicipalRowsQuerySet(ScopedQuerySet):
+    """Rows of a municipality as a whole (a run, a list): the department and the officials
+    see them; a director opens those of his school's municipality, and the views show him
+    only his own school's lines in them."""
 
-    def for_user(self, user: Any) -> RunQuerySet:
-        """The department's and the officials'; a director opens the runs of his municipality
-        and sees only his own school's lines (the views filter the protocol)."""
+    municipality_lookup = "municipality"
+
+    def for_user(self, user: Any) -> Any:
         if not is_signed_in(user):
             return self.none()
         if user.sees_all_schools:
@@ -90,6 +91,10 @@ class RunQuerySet(ScopedQuerySet):
         if school is None:
             return self.none()
         return self.filter(municipality_id=school.municipality_id)
+
+
+class RunQuerySet(MunicipalRowsQuerySet):
+    school_lookup = "municipality__schools"
 
 
 class IdentificationRun(models.Model):
@@ -131,22 +136,9 @@ class IdentificationRun(models.Model):
         return reverse("reports:run_detail", args=[self.pk])
 
 
-class ListQuerySet(ScopedQuerySet):
-    municipality_lookup = "municipality"
+class ListQuerySet(MunicipalRowsQuerySet):
     school_lookup = "entries__school"
     school_lookup_many = True
-
-    def for_user(self, user: Any) -> ListQuerySet:
-        """Staff see every list; a director sees the lists of his municipality (and in them
-        his own school's entry only — the views filter the entries)."""
-        if not is_signed_in(user):
-            return self.none()
-        if user.sees_all_schools:
-            return super().for_user(user)
-        school = getattr(user, "school", None) if getattr(user, "school_id", None) else None
-        if school is None:
-            return self.none()
-        return self.filter(municipality_id=school.municipality_id)
 
 
 class SchoolList(models.Model):

@@ -361,6 +361,13 @@ def list_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_errors(request: AuthedHttpRequest, form: Any) -> None:
+    """A refused one-off POST tells why on the page it returns to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
 def _labelled(entry: Any) -> Any:
     entry.outcome_label = (
         "добавлена специалистом"
@@ -380,9 +387,7 @@ def list_entry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ]
     form = EntryForm(request.POST, schools=candidates)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _form_errors(request, form)
         return redirect("reports:list_detail", pk=school_list.pk)
     try:
         list_entry_set(
@@ -404,9 +409,7 @@ def list_confirm_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     school_list = get_object_or_404(found.lists_for(request.user), pk=pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _form_errors(request, form)
         return redirect("reports:list_detail", pk=school_list.pk)
     try:
         list_confirm(
