@@ -102,6 +102,51 @@ class ImportFlow:
         return f"{self.title}: {upload.filename}"[:300]
 
 
+class WholeFileFlow(ImportFlow):
+    """A flow whose file is parsed into one checked whole and applied at once.
+
+    Subclasses give `parse` (the checked file, with `errors` and `municipality_id`),
+    `report` (its dry-run report), `apply` (write it, return the counts) and `message`
+    (the counts in words); the check and the commit — parse again, refuse on any error,
+    apply — are the same for all of them.
+    """
+
+    writing: ClassVar[str] = "Запись…"
+
+    def parse(self, upload: Any, data: bytes) -> Any:
+        raise NotImplementedError
+
+    def report(self, parsed: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def apply(self, parsed: Any, upload: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def message(self, counts: dict[str, Any], parsed: Any, upload: Any) -> str:
+        raise NotImplementedError
+
+    def check(self, upload: Any, data: bytes, options: Any = None) -> bool:
+        parsed = self.parse(upload, data)
+        upload.report = self.report(parsed)
+        upload.municipality_id = upload.municipality_id or parsed.municipality_id
+        return not parsed.errors
+
+    def commit(
+        self,
+        upload: Any,
+        data: bytes,
+        progress: Progress,
+        options: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        progress(20, "Проверка файла…")
+        parsed = self.parse(upload, data)
+        if parsed.errors:
+            raise JobError([str(p) for p in parsed.errors])
+        progress(60, self.writing)
+        counts = self.apply(parsed, upload)
+        return {**counts, "message": self.message(counts, parsed, upload)}
+
+
 FLOWS: dict[str, ImportFlow] = {}
 
 

@@ -38,11 +38,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from msoko.choices import Role
-from msoko.jobs import JobError
 from msoko.models import User
 from msoko.problems import Problem
 from msoko.querysets import user_municipality_id
-from msoko.uploads import ImportFlow, Progress, flow_register, problems_report
+from msoko.uploads import WholeFileFlow, flow_register, problems_report
 from roadmaps import services
 from roadmaps.choices import (
     ActKind,
@@ -456,42 +455,31 @@ def risk_import_apply(
     }
 
 
-class RiskImportFlow(ImportFlow):
+class RiskImportFlow(WholeFileFlow):
     """Survey aggregates per school and risk (Логин ОО | Риск | Значение | Уровень), whole."""
 
     name = "risks"
     model = RiskUpload
     title = "Загрузка риск-профилей"
+    writing = "Запись риск-профилей…"
 
-    def check(self, upload: RiskUpload, data: bytes, options: Any = None) -> bool:
-        checked = risk_import_check(
+    def parse(self, upload: RiskUpload, data: bytes) -> Any:
+        return risk_import_check(
             filename=upload.filename, data=data, year=upload.year, user=upload.uploaded_by
         )
-        upload.report = risk_import_report(checked)
-        upload.municipality_id = upload.municipality_id or checked.municipality_id
-        return not checked.errors
 
-    def commit(
-        self,
-        upload: RiskUpload,
-        data: bytes,
-        progress: Progress,
-        options: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        progress(20, "Проверка файла…")
-        checked = risk_import_check(
-            filename=upload.filename, data=data, year=upload.year, user=upload.uploaded_by
-        )
-        if checked.errors:
-            raise JobError([str(p) for p in checked.errors])
-        progress(60, "Запись риск-профилей…")
-        counts = risk_import_apply(checked=checked, upload=upload, user=upload.uploaded_by)
-        return {
-            **counts,
-            "message": f"Риск-профили {upload.year} г. загружены: строк {counts['rows']}, "
+    def report(self, parsed: Any) -> dict[str, Any]:
+        return risk_import_report(parsed)
+
+    def apply(self, parsed: Any, upload: RiskUpload) -> dict[str, Any]:
+        return risk_import_apply(checked=parsed, upload=upload, user=upload.uploaded_by)
+
+    def message(self, counts: dict[str, Any], parsed: Any, upload: RiskUpload) -> str:
+        return (
+            f"Риск-профили {upload.year} г. загружены: строк {counts['rows']}, "
             f"ОО {counts['schools']} (новых {counts['created']}, обновлено "
-            f"{counts['updated']}, снято прежних значений {counts['cleared']}).",
-        }
+            f"{counts['updated']}, снято прежних значений {counts['cleared']})."
+        )
 
 
 RISKS = flow_register(RiskImportFlow())

@@ -34,12 +34,11 @@ from django.utils import timezone
 from assessments import objectivity
 from assessments.choices import ProcedureCode
 from assessments.models import Campaign, FederalListUpload, ObjectivityMarker, Subject
-from msoko.jobs import JobError
 from msoko.models import User
 from msoko.problems import Problem, Severity
 from msoko.querysets import user_municipality_id
 from msoko.spreadsheets import FileRejected, Limits, clean_text, column_letter, read_table_file
-from msoko.uploads import ImportFlow, Progress, flow_register, problems_report
+from msoko.uploads import WholeFileFlow, flow_register, problems_report
 from schools.models import LOGIN_VALIDATOR, School
 
 CODE = "federal_list"
@@ -430,38 +429,29 @@ def federal_list_import(
     return {"schools": len(parsed.rows), "markers": len(markers), "replaced": replaced}
 
 
-class FederalListFlow(ImportFlow):
+class FederalListFlow(WholeFileFlow):
     """A federal list of schools with objectivity markers, applied whole."""
 
     name = "federal_list"
     model = FederalListUpload
     title = "Загрузка федерального перечня ОО с маркерами необъективности"
+    writing = "Запись маркеров…"
 
-    def check(self, upload: FederalListUpload, data: bytes, options: Any = None) -> bool:
-        parsed = federal_list_check(filename=upload.filename, data=data, user=upload.uploaded_by)
-        upload.report = federal_list_report(parsed)
-        upload.municipality_id = upload.municipality_id or parsed.municipality_id
-        return not parsed.errors
+    def parse(self, upload: FederalListUpload, data: bytes) -> Any:
+        return federal_list_check(filename=upload.filename, data=data, user=upload.uploaded_by)
 
-    def commit(
-        self,
-        upload: FederalListUpload,
-        data: bytes,
-        progress: Progress,
-        options: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        progress(20, "Проверка перечня…")
-        parsed = federal_list_check(filename=upload.filename, data=data, user=upload.uploaded_by)
-        if parsed.errors:
-            raise JobError([str(p) for p in parsed.errors])
-        progress(60, "Запись маркеров…")
-        counts = federal_list_import(parsed=parsed, upload=upload)
+    def report(self, parsed: Any) -> dict[str, Any]:
+        return federal_list_report(parsed)
+
+    def apply(self, parsed: Any, upload: FederalListUpload) -> dict[str, Any]:
+        return federal_list_import(parsed=parsed, upload=upload)
+
+    def message(self, counts: dict[str, Any], parsed: Any, upload: FederalListUpload) -> str:
         years = ", ".join(str(y) for y in parsed.years)
-        return {
-            **counts,
-            "message": f"Федеральный перечень {years} г. загружен: ОО {counts['schools']}, "
-            f"маркеров {counts['markers']} (заменено прежних: {counts['replaced']}).",
-        }
+        return (
+            f"Федеральный перечень {years} г. загружен: ОО {counts['schools']}, "
+            f"маркеров {counts['markers']} (заменено прежних: {counts['replaced']})."
+        )
 
 
 FEDERAL_LIST = flow_register(FederalListFlow())

@@ -50,12 +50,11 @@ from assessments.models import (
     ResultUpload,
 )
 from assessments.services.figures import YearValue, year_figures_register, year_figures_request
-from msoko.jobs import JobError
 from msoko.models import Job, User
 from msoko.problems import Problem
 from msoko.querysets import user_municipality_id
 from msoko.spreadsheets import FileRejected, Limits, clean_text, column_letter, read_table_file
-from msoko.uploads import ImportFlow, Progress, flow_register, problems_report
+from msoko.uploads import WholeFileFlow, flow_register, problems_report
 from schools.models import School
 
 EGE = ProcedureCode.EGE.value
@@ -531,37 +530,28 @@ def medalists_import(
     return {"medalists": len(parsed.rows), "replaced": replaced}
 
 
-class MedalistsFlow(ImportFlow):
+class MedalistsFlow(WholeFileFlow):
     """A list of medalists (Год | Логин ОО | Код участника | Медаль), applied whole."""
 
     name = "medalists"
     model = MedalistUpload
     title = "Загрузка списка медалистов"
+    writing = "Запись списка медалистов…"
 
-    def check(self, upload: MedalistUpload, data: bytes, options: Any = None) -> bool:
-        parsed = medalists_check(filename=upload.filename, data=data, user=upload.uploaded_by)
-        upload.report = medalists_report(parsed)
-        upload.municipality_id = upload.municipality_id or parsed.municipality_id
-        return not parsed.errors
+    def parse(self, upload: MedalistUpload, data: bytes) -> Any:
+        return medalists_check(filename=upload.filename, data=data, user=upload.uploaded_by)
 
-    def commit(
-        self,
-        upload: MedalistUpload,
-        data: bytes,
-        progress: Progress,
-        options: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        progress(20, "Проверка списка медалистов…")
-        parsed = medalists_check(filename=upload.filename, data=data, user=upload.uploaded_by)
-        if parsed.errors:
-            raise JobError([str(p) for p in parsed.errors])
-        progress(60, "Запись списка медалистов…")
-        counts = medalists_import(parsed=parsed, upload=upload, user=upload.uploaded_by)
-        return {
-            **counts,
-            "message": f"Список медалистов загружен: {counts['medalists']} "
-            f"(заменено прежних записей: {counts['replaced']}).",
-        }
+    def report(self, parsed: Any) -> dict[str, Any]:
+        return medalists_report(parsed)
+
+    def apply(self, parsed: Any, upload: MedalistUpload) -> dict[str, Any]:
+        return medalists_import(parsed=parsed, upload=upload, user=upload.uploaded_by)
+
+    def message(self, counts: dict[str, Any], parsed: Any, upload: MedalistUpload) -> str:
+        return (
+            f"Список медалистов загружен: {counts['medalists']} "
+            f"(заменено прежних записей: {counts['replaced']})."
+        )
 
 
 MEDALISTS = flow_register(MedalistsFlow())
