@@ -69,6 +69,8 @@ class Command(BaseCommand):
                 checks = {c["code"]: c for c in line["checks"]}
                 met = [
                     f"{code} ({checks[code]['met_years']} из {len(checks[code]['years'])} лет)"
+                    if len(checks[code]["years"]) > 1
+                    else code
                     for code in line["met"]
                 ]
                 flags = list(line["flags"])
