@@ -1,0 +1,1 @@
+"""Annual analytic documents: their content (blocks), the catalogue, the renderers."""
