@@ -223,3 +223,138 @@ class SchoolListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} — {self.school_list}"
+
+
+# --- annual analytic documents (reports/documents) -----------------------------------------
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", "в очереди"
+    DONE = "done", "готов"
+    FAILED = "failed", "ошибка"
+
+
+class DocumentQuerySet(MunicipalRowsQuerySet):
+    """The department and officials see every document of their municipality; a director
+    only the cards of his own school."""
+
+    school_lookup = "school"
+
+    def for_user(self, user: Any) -> Any:
+        if is_signed_in(user) and not user.sees_all_schools:
+            school_id = getattr(user, "school_id", None)
+            if not school_id:
+                return self.none()
+            return self.filter(school_id__in=user.visible_school_ids())
+        return super().for_user(user)
+
+
+def document_path(instance: ReportDocument, filename: str) -> str:
+    return f"reports/documents/{instance.year}/{instance.kind}/{filename}"
+
+
+class ReportDocument(models.Model):
+    """One generated version of an analytic document (kind × year × school), kept for good.
+
+    Regenerating makes the next version; each keeps its parameters, the computation ids of
+    the figures it was written from and the hash of its content (without the date of
+    rendering), and both shapes: PDF and DOCX.
+    """
+
+    kind = models.CharField("вид", max_length=32)
+    year = models.PositiveSmallIntegerField("год", validators=YEAR_VALIDATORS)
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField("версия", default=1)
+    title = models.CharField("наименование", max_length=300)
+    status = models.CharField(
+        "состояние", max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    params = models.JSONField("параметры", default=dict)
+    inputs = models.JSONField("расчёты показателей", default=list)
+    content_sha256 = models.CharField("SHA-256 содержания", max_length=64, blank=True)
+    pdf = models.FileField("PDF", upload_to=document_path, blank=True)
+    docx = models.FileField("DOCX", upload_to=document_path, blank=True)
+    pages = models.PositiveIntegerField("страниц", default=0)
+    message = models.CharField("сообщение", max_length=500, blank=True)
+    job = models.OneToOneField(
+        "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    finished_at = models.DateTimeField("готов", null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "аналитический документ"
+        verbose_name_plural = "аналитические документы"
+        ordering = ["-year", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "municipality", "school", "version"],
+                condition=Q(school__isnull=False),
+                name="report_document_school_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "municipality", "version"],
+                condition=Q(school__isnull=True),
+                name="report_document_version_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.year} (версия {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:document_detail", args=[self.pk])
+
+
+class CommentQuerySet(MunicipalRowsQuerySet):
+    school_lookup = "school"
+
+
+class ReportComment(models.Model):
+    """A specialist's commentary block of a document kind and year, kept across regenerations."""
+
+    kind = models.CharField("вид", max_length=32)
+    year = models.PositiveSmallIntegerField("год", validators=YEAR_VALIDATORS)
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField("блок", max_length=100)
+    text = models.TextField("текст", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "комментарий к документу"
+        verbose_name_plural = "комментарии к документам"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "municipality", "school", "key"],
+                condition=Q(school__isnull=False),
+                name="report_comment_school_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "municipality", "key"],
+                condition=Q(school__isnull=True),
+                name="report_comment_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.key}"

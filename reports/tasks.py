@@ -32,3 +32,20 @@ def identification_run_task(job_id: int) -> None:
         }
 
     job_run(job_id, work)
+
+
+@shared_task(name="reports.document_render")
+def document_render_task(job_id: int) -> None:
+    """Render an analytic document's PDF and DOCX (a finished one is kept as it is)."""
+    from reports.models import DocumentStatus
+    from reports.services_documents import document_render
+
+    def work(job: Any, report: Any) -> dict[str, Any]:
+        document = document_render(document_id=job.params["document_id"], progress=report)
+        if document.status == DocumentStatus.FAILED:
+            from msoko.jobs import JobError
+
+            raise JobError(document.message)
+        return {"document_id": document.pk, "message": document.message}
+
+    job_run(job_id, work)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports import views
+from reports import views_documents as documents
 from reports import views_identification as found
 
 app_name = "reports"
@@ -24,4 +25,10 @@ urlpatterns = [
     path("lists/<int:pk>/entries/", found.list_entry, name="list_entry"),
     path("lists/<int:pk>/confirm/", found.list_confirm_view, name="list_confirm"),
     path("groups/", found.groups_page, name="groups"),
+    path("documents/", documents.document_list, name="document_list"),
+    path("documents/new/", documents.document_create, name="document_create"),
+    path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("documents/<int:pk>/document.pdf", documents.document_pdf, name="document_pdf"),
+    path("documents/<int:pk>/document.docx", documents.document_docx, name="document_docx"),
+    path("documents/<int:pk>/comments/", documents.document_comments, name="document_comments"),
 ]

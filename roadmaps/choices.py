@@ -67,3 +67,21 @@ class Score(models.IntegerChoices):
 class ReminderKind(models.TextChoices):
     BEFORE = "before", "Приближается срок"
     OVERDUE = "overdue", "Срок истёк"
+
+
+class DocumentKind(models.TextChoices):
+    """The annual analytic documents the portal writes (reports/documents); a road-map task
+    whose indicator is such a document is linked to its kind and gets it as evidence."""
+
+    VPR = "vpr", "Аналитический отчёт о результатах ВПР"
+    GIA = "gia", "Аналитический отчёт о результатах ГИА"
+    VSOSH = "vsosh", "Аналитические материалы по итогам ВсОШ"
+    COMPLEX = (
+        "complex",
+        "Комплексный анализ результатов оценочных процедур с адресными рекомендациями",
+    )
+    VPR_SHNOR = "vpr_shnor", "Анализ результатов ВПР в ШНОР"
+    ROADMAP = "roadmap", "Отчёт о выполнении дорожной карты"
+    PROCEDURES = "procedures", "Перечень муниципальных оценочных процедур"
+    SCHOOL_CARD = "school_card", "Карточка ОО"
+    ANNUAL = "annual", "Ежегодный доклад «О состоянии системы образования»: качество образования"

@@ -567,6 +567,50 @@ def evidence_add(
     return evidence
 
 
+def evidence_file_document(
+    *,
+    kind: str,
+    year: int,
+    municipality_id: int,
+    filename: str,
+    data: bytes,
+    comment: str,
+    user: User | None,
+) -> list[Evidence]:
+    """File a document the portal wrote (a report of `kind` for `year`) as the evidence of
+    every task linked to that kind: on the task's occurrence of that year (the department's
+    one, or each school's), in the road maps of the municipality and the shared ones. An
+    occurrence that already holds a file with the same content gets nothing new."""
+    sha = hashlib.sha256(data).hexdigest()
+    occurrences = Occurrence.objects.filter(
+        task__report_kind=kind,
+        due__year=year,
+    ).filter(
+        Q(task__roadmap__municipality_id=municipality_id) | Q(task__roadmap__municipality=None)
+    )
+    filed = []
+    for occurrence in occurrences.select_related("task"):
+        if occurrence.evidence.filter(sha256=sha).exists():
+            continue
+        evidence = Evidence(
+            occurrence=occurrence,
+            original_name=Path(filename).name[:255],
+            extension=Path(filename).suffix[:8],
+            content_type="application/pdf",
+            size=len(data),
+            sha256=sha,
+            comment=comment[:2000],
+            added_by=user,
+        )
+        evidence.file.save(evidence.original_name, ContentFile(data), save=False)
+        evidence.save()
+        if occurrence.status == OccurrenceStatus.NOT_STARTED:
+            occurrence.status = OccurrenceStatus.IN_PROGRESS
+            occurrence.save(update_fields=["status", "updated_at"])
+        filed.append(evidence)
+    return filed
+
+
 @transaction.atomic
 def comment_add(*, task: Task, user: User, text: str) -> TaskComment:
     """A comment on a task; a director's is tied to his school (others' directors don't see it)."""

@@ -29,7 +29,7 @@ def _items(document: Document) -> list[dict[str, Any]]:
     """The sections in reading order with their blocks, typeset, for the template."""
     items = []
     for number, depth, section in document.numbered():
-        blocks = []
+        blocks: list[dict[str, Any]] = []
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 blocks.append(

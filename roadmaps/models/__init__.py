@@ -31,6 +31,7 @@ from roadmaps.choices import (
     ActKind,
     Comparison,
     CycleElement,
+    DocumentKind,
     IndicatorKind,
     OccurrenceStatus,
     ReminderKind,
@@ -244,6 +245,14 @@ class Task(models.Model):
     expected_result = models.TextField("ожидаемый результат", blank=True)
     cycle_element = models.CharField(
         "элемент управленческого цикла", max_length=32, choices=CycleElement.choices, blank=True
+    )
+    report_kind = models.CharField(
+        "документ портала",
+        max_length=32,
+        choices=DocumentKind.choices,
+        blank=True,
+        help_text="Если показатель задачи — аналитический документ, который пишет портал: "
+        "документ за год прикрепляется к сроку исполнения этого года.",
     )
 
     history = HistoricalRecords(

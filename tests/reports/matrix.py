@@ -42,6 +42,21 @@ CASES: dict[str, Case] = {
         editors_only(302), args=lambda w: [w["school_list"].pk], method="post"
     ),
     "reports:groups": Case(everyone(200)),
+    # documents: the department's for everyone of the municipality, a card for its school
+    "reports:document_list": Case(everyone(200)),
+    "reports:document_create": Case(everyone(302), method="post"),
+    "reports:document_detail": Case(
+        everyone(200, director_a=404, director_b=404), args=lambda w: [w["document"].pk]
+    ),
+    "reports:document_pdf": Case(
+        everyone(200, director_a=404, director_b=404), args=lambda w: [w["document"].pk]
+    ),
+    "reports:document_docx": Case(
+        everyone(200, director_a=404, director_b=404), args=lambda w: [w["document"].pk]
+    ),
+    "reports:document_comments": Case(
+        editors_only(302), args=lambda w: [w["document"].pk], method="post", role_checked_first=True
+    ),
 }
 
 
@@ -74,3 +89,31 @@ def _identification(world: dict[str, Any]) -> None:
     )
     SchoolListEntry.objects.create(school_list=school_list, school=world["school_a"])
     world.update(identification_run=run, school_list=school_list)
+    _documents(world)
+
+
+def _documents(world: dict[str, Any]) -> None:
+    """A finished municipal document and a finished card of school A."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import DocumentStatus, ReportDocument
+
+    made = {}
+    for key, kind, school in (
+        ("document", "vpr", None),
+        ("card", "school_card", world["school_a"]),
+    ):
+        document = ReportDocument(
+            kind=kind,
+            year=2026,
+            municipality=world["municipality"],
+            school=school,
+            title=kind,
+            status=DocumentStatus.DONE,
+            params={"commentaries": [["summary", "Выводы"]]},
+        )
+        document.pdf.save(f"{kind}.pdf", ContentFile(b"%PDF-1.4 document"), save=False)
+        document.docx.save(f"{kind}.docx", ContentFile(b"PK document"), save=False)
+        document.save()
+        made[key] = document
+    world.update(made)
