@@ -155,7 +155,8 @@ def task_label(occurrence: Occurrence) -> str:
 
 
 def school_label(occurrence: Occurrence) -> str:
-    return occurrence.school.short_name if occurrence.school_id else "отдел образования"
+    school = occurrence.school
+    return school.short_name if school is not None else "отдел образования"
 
 
 def conclusions(figures: MapFigures, year: int) -> list[str]:
