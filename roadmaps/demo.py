@@ -24,7 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from msoko.models import User
-from roadmaps.choices import CycleElement, IndicatorKind, OccurrenceStatus, RoadmapStatus
+from roadmaps.choices import (
+    CycleElement,
+    DocumentKind,
+    IndicatorKind,
+    OccurrenceStatus,
+    RoadmapStatus,
+)
 from roadmaps.models import (
     CycleAssessment,
     Direction,
@@ -111,9 +117,33 @@ def load_demo(*, specialist: User) -> str:
         loaded += 1
     current = _current_roadmap(specialist, municipality)
     _demo_cycle(specialist, municipality)
+    _link_documents()
     if not loaded and current is None:
         return ""
     return f"Дорожные карты: загружено {loaded + (current is not None)}."
+
+
+# Tasks whose indicator is a document the portal writes: generating it for a year files it as
+# the evidence of that year's occurrence (reports/services_documents.py).
+DOCUMENT_TASKS = (
+    (CURRENT_TITLE, "Проведение анализа по результатам ВПР", DocumentKind.VPR),
+    (CURRENT_TITLE, "Проведение анализа результатов ГИА", DocumentKind.GIA),
+    (CURRENT_TITLE, "Проведение комплексного сопоставительного анализа", DocumentKind.COMPLEX),
+    (None, "Ежегодный доклад «О состоянии системы образования", DocumentKind.ANNUAL),
+    (
+        None,
+        "Ежегодный методический анализ результатов ГИА. Анализ результатов ВПР",
+        DocumentKind.VPR,
+    ),
+)
+
+
+def _link_documents() -> None:
+    for roadmap_title, start, kind in DOCUMENT_TASKS:
+        tasks = Task.objects.filter(title__startswith=start, report_kind="")
+        if roadmap_title:
+            tasks = tasks.filter(roadmap__title=roadmap_title)
+        tasks.update(report_kind=kind)
 
 
 def _archive_if_over(data: dict[str, Any]) -> None:

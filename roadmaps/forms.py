@@ -86,6 +86,7 @@ class TaskForm(RussianNumbersMixin, forms.ModelForm):
             "target_unit",
             "expected_result",
             "cycle_element",
+            "report_kind",
         ]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 3}),
