@@ -177,6 +177,7 @@ def document_render(
             data=pdf,
             comment=f"{document.title}, {document.year} — версия {document.version}, "
             "сформирован порталом.",
+            content_key=document.content_sha256[:16],
             user=document.created_by,
         )
         document.message = f"Готово: {pages} стр." + (

@@ -575,13 +575,16 @@ def evidence_file_document(
     filename: str,
     data: bytes,
     comment: str,
+    content_key: str,
     user: User | None,
 ) -> list[Evidence]:
     """File a document the portal wrote (a report of `kind` for `year`) as the evidence of
     every task linked to that kind: on the task's occurrence of that year (the department's
     one, or each school's), in the road maps of the municipality and the shared ones. An
-    occurrence that already holds a file with the same content gets nothing new."""
+    occurrence that already holds a version with the same content (`content_key`, written
+    into the evidence's comment) gets nothing new."""
     sha = hashlib.sha256(data).hexdigest()
+    comment = f"{comment} (содержание {content_key})"
     occurrences = Occurrence.objects.filter(
         task__report_kind=kind,
         due__year=year,
@@ -590,7 +593,7 @@ def evidence_file_document(
     )
     filed = []
     for occurrence in occurrences.select_related("task"):
-        if occurrence.evidence.filter(sha256=sha).exists():
+        if occurrence.evidence.filter(comment__contains=f"(содержание {content_key})").exists():
             continue
         evidence = Evidence(
             occurrence=occurrence,

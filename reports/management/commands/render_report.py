@@ -73,7 +73,7 @@ class Command(BaseCommand):
             )
             municipality = found.first()
         else:
-            municipality = municipalities.first()
+            municipality = municipalities.first() or Municipality.objects.order_by("name").first()
         if municipality is None:
             raise CommandError(
                 "Муниципалитет не найден: загрузите реестр или укажите --municipality."
