@@ -460,12 +460,13 @@ class GiaReport(Report):
         places = catalogue.get(code).places
         base = formatting.rounded(total, places)
         assert base is not None
-        found = []
+        found: list[tuple[School, Decimal]] = []
         for school in schools:
             row = store.row(code, year, subject, school.pk, SCHOOL)
             shown = formatting.rounded(row.value, places) if row is not None else None
             if (
                 row is not None
+                and row.value is not None
                 and shown is not None
                 and row.n >= SMALL
                 and shown - base >= HIGH_ABOVE_MUNICIPAL_PP
@@ -632,7 +633,7 @@ class GiaReport(Report):
                         [
                             names.get(s["school"], ""),
                             str(s["participant_code"]),
-                            medals.get(s["medal"], s["medal"]),
+                            str(medals.get(s["medal"], s["medal"])),
                             "; ".join(s.get("reasons") or []),
                         ]
                         for s in unconfirmed
