@@ -647,6 +647,6 @@ class SchoolCardReport(Report):
                     for o in items
                 ],
                 numeric_from=5,
-                widths=[38, 28, 12, 11, 11],
+                widths=[36, 26, 11, 12, 15],
             ),
         )
