@@ -340,3 +340,55 @@ def test_the_pages_show_the_planted_schools(demo: str, client_for: Any) -> None:
     mine = client_for(director).get(reverse("assessments:objectivity_list")).content.decode()
     inflated = ObjectivityMarker.objects.filter(school__login=INFLATED[0]).first().school
     assert inflated.short_name not in mine
+
+
+# --- the annual documents, written from the demo's stored figures -------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return " ".join(done.stdout.decode("utf-8").replace("\u00a0", " ").split())
+
+
+@pytest.mark.documents
+def test_every_document_renders_for_the_demo(demo: str) -> None:
+    from msoko import formatting
+    from reports.documents import catalogue
+    from reports.documents.render import render_docx, render_pdf
+    from reports.services_documents import document_build
+    from schools.models import Municipality
+
+    municipality = Municipality.objects.get(oktmo="17650000")
+    school = School.objects.get(login="edu330101")
+    texts = {}
+    for cls in catalogue.kinds():
+        document = document_build(
+            kind=cls.kind,
+            year=2026,
+            municipality=municipality,
+            school=school if cls.per_school else None,
+        )
+        pdf, pages = render_pdf(document, generated="2 декабря 2026 г.")
+        assert pdf.startswith(b"%PDF") and pages >= 3, cls.kind  # title, contents, content
+        texts[cls.kind] = _pdf_text(pdf)
+        assert "Стр. 2 из" in texts[cls.kind], cls.kind
+        assert document.sha256() == document_build(
+            kind=cls.kind,
+            year=2026,
+            municipality=municipality,
+            school=school if cls.per_school else None,
+        ).sha256(), cls.kind
+    assert render_docx(document, generated="2 декабря 2026 г.").startswith(b"PK")
+    # the numbers in the text are the stored figures, formatted as everywhere
+    value = IndicatorValue.objects.get(
+        level="municipality",
+        code="vpr.fail_share",
+        year=2026,
+        subject__code="math",
+        grade=5,
+    )
+    assert formatting.percent(value.value).replace("\u00a0", " ") in texts["vpr"]

@@ -25,6 +25,15 @@ PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _widths(table: Table) -> list[str]:
+    """The columns' shares of the width in per cent: as given, else the text columns three
+    times the numbers' (a fixed layout: WeasyPrint's automatic one is slow)."""
+    count = len(table.header)
+    weights = table.widths or [3 if i < table.numeric_from else 1 for i in range(count)]
+    total = sum(weights[:count]) or 1
+    return [f"{w * 100 / total:.2f}" for w in weights[:count]]
+
+
 def _items(document: Document) -> list[dict[str, Any]]:
     """The sections in reading order with their blocks, typeset, for the template."""
     items = []
@@ -36,7 +45,7 @@ def _items(document: Document) -> list[dict[str, Any]]:
                     {"type": "paragraph", "text": typeset(block.text), "style": block.style}
                 )
             elif isinstance(block, Table):
-                blocks.append({"type": "table", "table": block})
+                blocks.append({"type": "table", "table": block, "widths": _widths(block)})
             elif isinstance(block, Figure):
                 blocks.append(
                     {
