@@ -389,7 +389,9 @@ class ComplexReport(Report):
         ege = sorted(
             {(r.subject.order, r.subject_id, r.subject.name) for r in rows if r.subject},
         )
-        columns += [("ege.below_min", s, f"ЕГЭ ниже минимума: {n.lower()}") for _o, s, n in ege]
+        columns += [
+            ("ege.below_min", s, f"ЕГЭ ниже мин.: {n.split()[0].lower()}") for _o, s, n in ege
+        ]
         by: dict[tuple[int, str, int | None, int], IndicatorValue] = {}
         schools: dict[int, School] = {}
         for row in rows:
@@ -443,7 +445,7 @@ class ComplexReport(Report):
                 header=["ОО", "Группа", *(t for _c, _s, t in columns), "Маркеры"],
                 rows=table_rows,
                 numeric_from=2,
-                widths=[5, 3, *([2] * len(columns)), 1],
+                widths=[4, 3, *([2] * len(columns)), 2],
             ),
         )
         if small:
@@ -665,7 +667,7 @@ class ComplexReport(Report):
                     for index, r in enumerate(rows, start=1)
                 ],
                 numeric_from=99,
-                widths=[1, 3, 6, 4, 2, 2],
+                widths=[2, 3, 5, 4, 3, 2],
             ),
         )
         if overdue:
@@ -715,10 +717,10 @@ class ComplexReport(Report):
                     d.title,
                     (effect.indicator.name if effect and effect.indicator else DASH)
                     + (f" ({effect.where})" if effect else ""),
+                    (effect.verdict_text or "не оценён") if effect else "показатель не задан",
                     effect.before_text if effect else DASH,
                     effect.after_text if effect else DASH,
                     effect.delta_text if effect else DASH,
-                    (effect.verdict_text or "не оценён") if effect else "показатель не задан",
                 ]
             )
             if effect is not None and effect.message:
@@ -728,10 +730,10 @@ class ComplexReport(Report):
         part.add(
             Table(
                 caption=f"Управленческие решения {year - 1}–{year} гг. и их эффект",
-                header=["Акт", "Решение", "Показатель", "До", "После", "Изменение", "Оценка"],
+                header=["Акт", "Решение", "Показатель", "Оценка", "До", "После", "Изменение"],
                 rows=rows,
-                numeric_from=3,
-                widths=[3, 5, 4, 2, 2, 2, 3],
+                numeric_from=4,
+                widths=[3, 4, 4, 3, 2, 2, 3],
             ),
             *messages,
         )
