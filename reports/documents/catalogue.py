@@ -28,6 +28,23 @@ class Params:
     user: Any  # msoko.User (None from the command line)
     school: Any = None  # schools.School, for the reports about one school
 
+    @property
+    def reader(self) -> Any:
+        """The user the report reads as: the one who asked, or (the command line, no user) a
+        specialist of the municipality — an unsaved user, so that every read goes through
+        the same `for_user` as the pages."""
+        if self.user is not None:
+            return self.user
+        from msoko.choices import Role
+        from msoko.models import User
+
+        return User(
+            username="render_report",
+            role=Role.SPECIALIST,
+            municipality=self.municipality,
+            is_active=True,
+        )
+
 
 class Report:
     kind: ClassVar[str]

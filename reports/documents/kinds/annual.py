@@ -31,7 +31,6 @@ from reports.documents.kinds.complex import (
     groups_table,
     lines_table,
     municipal_lines,
-    reader,
     run_ids,
 )
 from reports.documents.narrative import change_sentence
@@ -108,7 +107,7 @@ class AnnualReport(Report):
     order = 90
 
     def build(self, params: Params) -> Document:
-        user = reader(params)
+        user = params.reader
         year = params.year
         years = [year - 2, year - 1, year]
         passports = SocialPassport.objects.filter(

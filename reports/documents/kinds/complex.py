@@ -28,7 +28,6 @@ from assessments.models import IndicatorValue, ObjectivityMarker, Subject
 from assessments.objectivity import MARKER_NAMES
 from assessments.selectors_objectivity import CODE_ORDER, counts_by_year
 from msoko import charts, formatting
-from msoko.choices import Role
 from msoko.models import User
 from reports import selectors_identification as identification
 from reports.documents.blocks import Commentary, Document, Figure, Paragraph, Table
@@ -43,19 +42,6 @@ DASH = formatting.DASH
 SMALL_SIGN = "*"
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def reader(params: Params) -> User:
-    """The user the report reads as: the one who asked, or (the command line, no user) a
-    specialist of the municipality, who sees all of its schools. Never saved."""
-    if params.user is not None:
-        return params.user
-    return User(
-        username="render_report",
-        role=Role.SPECIALIST,
-        municipality=params.municipality,
-        is_active=True,
-    )
 
 
 #: How each key indicator reads in a sentence: its name (the grammatical subject, whose first
@@ -297,7 +283,7 @@ class ComplexReport(Report):
     order = 40
 
     def build(self, params: Params) -> Document:
-        user = reader(params)
+        user = params.reader
         year = params.year
         years = [year - 2, year - 1, year]
         lines = municipal_lines(user, params.municipality, KEY_CODES, years)

@@ -29,8 +29,6 @@ from django.utils import timezone
 
 from msoko import formatting
 from msoko.charts import HBarChart, Series
-from msoko.choices import Role
-from msoko.models import User
 from reports.documents.blocks import Commentary, Document, Figure, Paragraph, Section, Table
 from reports.documents.catalogue import NoData, Params, Report, report
 from roadmaps.choices import OccurrenceStatus, RoadmapStatus
@@ -41,19 +39,6 @@ from roadmaps.selectors import Progress, progress_of
 LAGGING_PERCENT = 50
 #: The overdue list and the evidence list of one road map are cut at this many lines.
 LIST_LIMIT = 200
-
-
-def viewer(params: Params) -> Any:
-    """The reader: the user who asked, or (the command line) a specialist of the
-    municipality — an unsaved user, so every read goes through the same `for_user`."""
-    if params.user is not None:
-        return params.user
-    return User(
-        username="render_report",
-        role=Role.SPECIALIST,
-        municipality=params.municipality,
-        is_active=True,
-    )
 
 
 def percent_done(progress: Progress) -> str:
@@ -368,7 +353,7 @@ class RoadmapReport(Report):
 
     def build(self, params: Params) -> Document:
         year = params.year
-        user = viewer(params)
+        user = params.reader
         today = timezone.localdate()
         programmes = programme_rows(user, year, today)
         programme_maps = {row.roadmap_id for row in programmes}

@@ -17,7 +17,7 @@ holds nothing of another school but the municipal value and the mean of three or
 similar schools.
 
 Every read goes through `for_user`; from the command line (no user) the card is read as
-a specialist of the municipality reads it (roadmap.viewer). A director asking for another
+a specialist of the municipality reads it (Params.reader). A director asking for another
 school's card gets PermissionDenied.
 """
 
@@ -40,7 +40,7 @@ from msoko import formatting
 from msoko.charts import BarChart, Series
 from reports.documents.blocks import Commentary, Document, Figure, Paragraph, Section, Table
 from reports.documents.catalogue import NoData, Params, Report, report
-from reports.documents.kinds.roadmap import count, date, viewer
+from reports.documents.kinds.roadmap import count, date
 from reports.documents.narrative import change_sentence
 from reports.selectors import (
     CARD_CODES,
@@ -266,7 +266,7 @@ class SchoolCardReport(Report):
         if school is None:
             raise ValueError("Карточка ОО строится для одной ОО: укажите ОО.")
         year = params.year
-        user = viewer(params)
+        user = params.reader
         if not School.objects.for_user(user).filter(pk=school.pk).exists():
             raise PermissionDenied("Карточка этой ОО вам недоступна.")
         passport = passport_of(school, year)

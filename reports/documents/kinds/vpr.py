@@ -32,8 +32,6 @@ from assessments.models import (
 )
 from msoko import formatting
 from msoko.charts import BarChart, HBarChart, Series
-from msoko.choices import Role
-from msoko.models import User
 from reports import selectors
 from reports.documents.blocks import Commentary, Document, Figure, Paragraph, Section, Table
 from reports.documents.catalogue import NoData, Params, Report, report
@@ -116,18 +114,10 @@ class YearData:
         return [m for m in self.markers if (m.subject_id, m.grade) == place]
 
 
-def reader(params: Params) -> Any:
-    """The user the stored values are read for: the one asking, or (from the command line)
-    a specialist of the municipality, who sees all its schools."""
-    if params.user is not None:
-        return params.user
-    return User(role=Role.SPECIALIST, is_active=True, municipality_id=params.municipality.pk)
-
-
 def load(params: Params, *, years: int = 3) -> YearData:
     """The ВПР figures of `params.year` and the `years − 1` before, in a few queries."""
     municipality, year = params.municipality, params.year
-    user = reader(params)
+    user = params.reader
     wanted = list(range(year - years + 1, year + 1))
     rows = (
         selectors.values_for(user)
@@ -688,7 +678,7 @@ class VprReport(Report):
         if grade <= 4:
             return
         rows = selectors.cohort_rows(
-            reader(params),
+            params.reader,
             municipality=data.municipality,
             code=f"{PROCEDURE}.fail_share",
             subject_id=subject_id,
