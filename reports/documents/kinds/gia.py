@@ -19,7 +19,7 @@ reads them). Sections:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -330,36 +330,16 @@ class GiaReport(Report):
             )
         )
         # three years by subject
-        dyn = section.section("Динамика результатов ЕГЭ за три года")
-        for code in ("ege.mean_test", "ege.below_university", "ege.high_band"):
-            dyn.add(
-                Table(
-                    f"{catalogue.get(code).name}, муниципалитет, {years[0]}–{years[-1]} гг.",
-                    ["Предмет", *(str(y) for y in years)],
-                    [
-                        [s.name, *(_fmt(code, store.value(code, y, s.pk)) for y in years)]
-                        for s in subjects
-                    ],
-                )
-            )
-        dyn.add(
-            Figure(
-                charts.BarChart(
-                    title=f"Средний тестовый балл ЕГЭ по предметам, {years[0]}–{years[-1]} гг.",
-                    categories=tuple(s.name for s in subjects),
-                    series=tuple(
-                        charts.Series(
-                            str(y), tuple(store.value("ege.mean_test", y, s.pk) for s in subjects)
-                        )
-                        for y in years
-                    ),
-                    unit="",
-                    places=1,
-                    maximum=100,
-                    description="Средний тестовый балл ЕГЭ муниципалитета по предметам за три "
-                    "года.",
-                )
-            )
+        dyn = _three_years(
+            section.section("Динамика результатов ЕГЭ за три года"),
+            store,
+            subjects,
+            years,
+            tables=("ege.mean_test", "ege.below_university", "ege.high_band"),
+            chart_code="ege.mean_test",
+            chart_title="Средний тестовый балл ЕГЭ по предметам",
+            description="Средний тестовый балл ЕГЭ муниципалитета по предметам за три года.",
+            maximum=100,
         )
         for subject in subjects:
             for code in EGE_DYNAMICS:
@@ -702,35 +682,15 @@ class GiaReport(Report):
                     "note",
                 )
             )
-        dyn = section.section("Динамика результатов ОГЭ за три года")
-        for code in codes:
-            dyn.add(
-                Table(
-                    f"{catalogue.get(code).name}, муниципалитет, {years[0]}–{years[-1]} гг.",
-                    ["Предмет", *(str(y) for y in years)],
-                    [
-                        [s.name, *(_fmt(code, store.value(code, y, s.pk)) for y in years)]
-                        for s in subjects
-                    ],
-                )
-            )
-        dyn.add(
-            Figure(
-                charts.BarChart(
-                    title=f"Доля «2» на ОГЭ по предметам, {years[0]}–{years[-1]} гг.",
-                    categories=tuple(s.name for s in subjects),
-                    series=tuple(
-                        charts.Series(
-                            str(y), tuple(store.value("oge.fail_share", y, s.pk) for s in subjects)
-                        )
-                        for y in years
-                    ),
-                    unit="%",
-                    places=1,
-                    description="Доля отметок «2» на ОГЭ в муниципалитете по предметам за три "
-                    "года.",
-                )
-            )
+        dyn = _three_years(
+            section.section("Динамика результатов ОГЭ за три года"),
+            store,
+            subjects,
+            years,
+            tables=codes,
+            chart_code="oge.fail_share",
+            chart_title="Доля «2» на ОГЭ по предметам",
+            description="Доля отметок «2» на ОГЭ в муниципалитете по предметам за три года.",
         )
         for subject in subjects:
             for code in OGE_DYNAMICS:
@@ -831,3 +791,48 @@ class GiaReport(Report):
         section.add(
             Commentary(f"gia.oge.{subject.code}", f"Комментарий специалиста: ОГЭ, {subject.name}")
         )
+
+
+def _three_years(
+    dyn: Section,
+    store: Store,
+    subjects: list[Subject],
+    years: Sequence[int],
+    *,
+    tables: tuple[str, ...],
+    chart_code: str,
+    chart_title: str,
+    description: str,
+    maximum: float | None = None,
+) -> Section:
+    """The municipality over three years: a table per indicator, a chart of one of them."""
+    for code in tables:
+        dyn.add(
+            Table(
+                f"{catalogue.get(code).name}, муниципалитет, {years[0]}–{years[-1]} гг.",
+                ["Предмет", *(str(y) for y in years)],
+                [
+                    [s.name, *(_fmt(code, store.value(code, y, s.pk)) for y in years)]
+                    for s in subjects
+                ],
+            )
+        )
+    dyn.add(
+        Figure(
+            charts.BarChart(
+                title=f"{chart_title}, {years[0]}–{years[-1]} гг.",
+                categories=tuple(s.name for s in subjects),
+                series=tuple(
+                    charts.Series(str(y), tuple(store.value(chart_code, y, s.pk) for s in subjects))
+                    for y in years
+                ),
+                unit=catalogue.get(chart_code).unit
+                if catalogue.get(chart_code).unit == "%"
+                else "",
+                places=1,
+                maximum=maximum,
+                description=description,
+            )
+        )
+    )
+    return dyn
