@@ -10,7 +10,7 @@ One run:
 
 1. **the demo** — a fresh temporary DATA_DIR with SQLite (DATABASE_URL unset; `--demo-dir`
    keeps it, and a folder that already holds the database is only migrated): `manage.py
-   migrate` and `manage.py load_demo --quiet` (35–75 s together, printed, not part of any target);
+   migrate` and `manage.py load_demo --quiet` (35–75 s together, printed, not a target);
 2. in a fresh process against that database, for every kind of
    `reports.documents.catalogue.kinds()` in catalogue order, for the demo's last year
    (2026) and its municipality (the per-school kinds for the demo director's school,
