@@ -376,12 +376,15 @@ def test_every_document_renders_for_the_demo(demo: str) -> None:
         assert pdf.startswith(b"%PDF") and pages >= 3, cls.kind  # title, contents, content
         texts[cls.kind] = _pdf_text(pdf)
         assert "Стр. 2 из" in texts[cls.kind], cls.kind
-        assert document.sha256() == document_build(
-            kind=cls.kind,
-            year=2026,
-            municipality=municipality,
-            school=school if cls.per_school else None,
-        ).sha256(), cls.kind
+        assert (
+            document.sha256()
+            == document_build(
+                kind=cls.kind,
+                year=2026,
+                municipality=municipality,
+                school=school if cls.per_school else None,
+            ).sha256()
+        ), cls.kind
     assert render_docx(document, generated="2 декабря 2026 г.").startswith(b"PK")
     # the numbers in the text are the stored figures, formatted as everywhere
     value = IndicatorValue.objects.get(

@@ -9,6 +9,7 @@ picture in Word is the picture on the page.
 
 from __future__ import annotations
 
+import base64
 import io
 import subprocess
 import tempfile
@@ -53,6 +54,9 @@ def _items(document: Document) -> list[dict[str, Any]]:
                         "chart": block.chart,
                         "alt": block.alt_text,
                         "table": block.chart.table,
+                        # an image, so that the tagged PDF gives the figure its /Alt text
+                        "src": "data:image/svg+xml;base64,"
+                        + base64.b64encode(str(block.chart.svg()).encode("utf-8")).decode("ascii"),
                     }
                 )
             elif isinstance(block, Commentary):
