@@ -90,6 +90,7 @@ def _render(kind: str, municipality: Any, user: Any, capture: Any, school: Any =
     return document
 
 
+@pytest.mark.documents
 def test_a_document_is_rendered_as_a_version_with_its_hash(
     municipality: Any, editor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -112,6 +113,7 @@ def test_a_document_is_rendered_as_a_version_with_its_hash(
     assert third.content_sha256 != first.content_sha256
 
 
+@pytest.mark.documents
 def test_commentaries_outlive_regenerations(
     municipality: Any, editor: Any, client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -65,6 +65,7 @@ def build(data: dict[str, Any], year: int = 2026) -> Any:
     return get("annual")().build(Params(year=year, municipality=data["municipality"], user=None))
 
 
+@pytest.mark.documents
 def test_what_the_portal_holds_is_filled_and_the_rest_is_said(data: dict[str, Any]) -> None:
     doc = build(data)
     text = doc.text()

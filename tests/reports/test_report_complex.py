@@ -119,6 +119,7 @@ def test_the_numbers_are_the_stored_figures_and_the_rules_name_the_schools(world
     assert doc.inputs == sorted(set(doc.inputs))
 
 
+@pytest.mark.documents
 def test_two_builds_hash_alike_and_the_pdf_text_has_the_figures(world: Any) -> None:
     first, second = build(world), build(world)
     assert first.sha256() == second.sha256()

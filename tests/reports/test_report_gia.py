@@ -202,6 +202,7 @@ def test_the_numbers_are_the_stored_figures_and_the_rules_conclude(world):
     assert doc.inputs == sorted(runs)
 
 
+@pytest.mark.documents
 def test_the_pdf_text_carries_the_stored_figures(world):
     municipality, _a, _b = world
     doc = _build(municipality)

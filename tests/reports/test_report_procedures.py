@@ -59,6 +59,7 @@ def build(data: dict[str, Any], year: int = 2026) -> Any:
     )
 
 
+@pytest.mark.documents
 def test_the_campaigns_are_listed_with_their_stored_participants(year: dict[str, Any]) -> None:
     doc = build(year)
     text = doc.text()

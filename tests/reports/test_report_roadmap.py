@@ -145,6 +145,7 @@ def test_counts_by_direction_overdue_evidence_and_programmes(world):
     assert document.inputs == []
 
 
+@pytest.mark.documents
 def test_pdf_text_has_the_counts(world):
     pdf, pages = render_pdf(_build(world), generated="01.01.2027")
     assert pages >= 2

@@ -163,6 +163,7 @@ def test_director_gets_his_card_only_and_no_other_school(world):
         _build(world, 2025, user=other, school=a)
 
 
+@pytest.mark.documents
 def test_pdf_text_has_the_stored_figures(world):
     pdf, _pages = render_pdf(_build(world, 2025), generated="01.01.2027")
     with tempfile.TemporaryDirectory() as tmp:

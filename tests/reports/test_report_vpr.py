@@ -55,6 +55,7 @@ def _build(world: dict[str, Any], year: int = 2026) -> Any:
     )
 
 
+@pytest.mark.documents
 def test_the_report_shows_the_stored_figures_of_the_municipality_and_its_schools(
     world: dict[str, Any], school_a: Any, school_b: Any
 ) -> None:

@@ -193,6 +193,7 @@ def test_a_school_far_below_the_municipality_is_concluded(world):
     )
 
 
+@pytest.mark.documents
 def test_the_pdf_text_carries_the_stored_figures(world):
     municipality, *_ = world
     pdf, pages = render_pdf(_build(municipality), generated="01.09.2026")
