@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from msoko.middleware import ADMIN_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY
-from tests.test_permissions import HTML_PAGES, page_html, worlds  # noqa: F401 — the fixture
 
 EXPECTED_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -104,22 +103,9 @@ class _Inline(HTMLParser):
                 self.found.append(f"<{tag} {name}=javascript:…>")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "role"), HTML_PAGES)
-def test_pages_have_no_inline_script_or_style(
-    name: str,
-    role: str,
-    worlds: dict[int, dict[str, Any]],  # noqa: F811 — the fixture imported above
-    client_for: Any,
-    settings: Any,
-) -> None:
-    settings.MEDIA_ROOT = worlds[0]["media"]
-    html = page_html(name, role, worlds, client_for)
-    if not html:
-        return  # a file download
-    parser = _Inline()
-    parser.feed(html)
-    assert parser.found == [], name
+# Every page's HTML is checked for inline scripts and styles by
+# tests/test_html.py::test_pages_are_well_formed (with _Inline below), in the same request
+# as its ids and labels: one rendering of each page, one world.
 
 
 def test_base_page_tells_htmx_not_to_inject_styles_or_eval() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.test_csp import _Inline
 from tests.test_permissions import HTML_PAGES, page_html, worlds  # noqa: F401 — the fixture
 
 
@@ -32,13 +33,15 @@ class _Ids(HTMLParser):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "role"), HTML_PAGES)
-def test_ids_are_unique_and_labels_point_at_fields(
+def test_pages_are_well_formed(
     name: str,
     role: str,
     worlds: dict[int, dict[str, Any]],  # noqa: F811 — the fixture imported above
     client_for: Any,
     settings: Any,
 ) -> None:
+    """Ids unique and labels pointing at fields; no inline script or style, no javascript:
+    links (the CSP allows none: tests/test_csp.py) — one rendering of the page for both."""
     settings.MEDIA_ROOT = worlds[0]["media"]
     html = page_html(name, role, worlds, client_for)
     if not html:
@@ -49,6 +52,9 @@ def test_ids_are_unique_and_labels_point_at_fields(
     assert not duplicates, f"duplicate ids on {name}: {duplicates}"
     dangling = sorted(set(parser.label_targets) - set(parser.ids))
     assert not dangling, f"labels pointing nowhere on {name}: {dangling}"
+    inline = _Inline()
+    inline.feed(html)
+    assert inline.found == [], name
 
 
 def test_template_comments_close_on_their_line() -> None:
