@@ -289,40 +289,9 @@ class GiaReport(Report):
         conclusions: list[str],
     ) -> None:
         subjects = store.subjects_of("ege.mean_test", year)
-        summary = section.section("Итоги ЕГЭ по предметам")
-        header = ["Предмет / уровень", "Участников", *(HEADERS[c] for c in EGE_CODES)]
-        rows = []
-        references = False
-        for subject in subjects:
-            rows.append(
-                [
-                    subject.name,
-                    _n(store.row("ege.mean_test", year, subject.pk)),
-                    *(_fmt(c, store.value(c, year, subject.pk)) for c in EGE_CODES),
-                ]
-            )
-            for level, label in REFERENCES:
-                if any(store.row(c, year, subject.pk, None, level) for c in EGE_CODES):
-                    references = True
-                    rows.append(
-                        [
-                            f"{subject.name}: {label.lower()}",
-                            formatting.DASH,
-                            *(
-                                _fmt(c, store.value(c, year, subject.pk, None, level))
-                                for c in EGE_CODES
-                            ),
-                        ]
-                    )
-        summary.add(Table(f"Результаты ЕГЭ {year} года по предметам, муниципалитет", header, rows))
-        if not references:
-            summary.add(
-                Paragraph(
-                    "Значения региона и России по ЕГЭ в портал не загружены: сравнение "
-                    "с ними не приводится.",
-                    "note",
-                )
-            )
+        summary = _summary(
+            section.section("Итоги ЕГЭ по предметам"), store, subjects, year, "ЕГЭ", EGE_CODES
+        )
         summary.add(
             Paragraph(
                 "Минимальный балл для аттестата установлен не по всем предметам: где его нет, "
@@ -643,45 +612,7 @@ class GiaReport(Report):
     ) -> None:
         subjects = store.subjects_of("oge.fail_share", year)
         codes = ("oge.fail_share", "oge.quality", "oge.mean_mark")
-        summary = section.section("Итоги ОГЭ по предметам")
-        rows = []
-        references = False
-        for subject in subjects:
-            rows.append(
-                [
-                    subject.name,
-                    _n(store.row("oge.fail_share", year, subject.pk)),
-                    *(_fmt(c, store.value(c, year, subject.pk)) for c in codes),
-                ]
-            )
-            for level, label in REFERENCES:
-                if any(store.row(c, year, subject.pk, None, level) for c in codes):
-                    references = True
-                    rows.append(
-                        [
-                            f"{subject.name}: {label.lower()}",
-                            formatting.DASH,
-                            *(
-                                _fmt(c, store.value(c, year, subject.pk, None, level))
-                                for c in codes
-                            ),
-                        ]
-                    )
-        summary.add(
-            Table(
-                f"Результаты ОГЭ {year} года по предметам, муниципалитет",
-                ["Предмет / уровень", "Участников", *(HEADERS[c] for c in codes)],
-                rows,
-            )
-        )
-        if not references:
-            summary.add(
-                Paragraph(
-                    "Значения региона и России по ОГЭ в портал не загружены: сравнение с ними "
-                    "не приводится.",
-                    "note",
-                )
-            )
+        _summary(section.section("Итоги ОГЭ по предметам"), store, subjects, year, "ОГЭ", codes)
         dyn = _three_years(
             section.section("Динамика результатов ОГЭ за три года"),
             store,
@@ -836,3 +767,50 @@ def _three_years(
         )
     )
     return dyn
+
+
+def _summary(
+    summary: Section,
+    store: Store,
+    subjects: list[Subject],
+    year: int,
+    procedure: str,
+    codes: Sequence[str],
+) -> Section:
+    """The year by subject with the region and Russia under each subject where stored."""
+    rows = []
+    references = False
+    for subject in subjects:
+        rows.append(
+            [
+                subject.name,
+                _n(store.row(codes[0], year, subject.pk)),
+                *(_fmt(c, store.value(c, year, subject.pk)) for c in codes),
+            ]
+        )
+        for level, label in REFERENCES:
+            if any(store.row(c, year, subject.pk, None, level) for c in codes):
+                references = True
+                rows.append(
+                    [
+                        f"{subject.name}: {label.lower()}",
+                        formatting.DASH,
+                        *(_fmt(c, store.value(c, year, subject.pk, None, level)) for c in codes),
+                    ]
+                )
+    summary.add(
+        Table(
+            f"Результаты {procedure} {year} года по предметам, муниципалитет",
+            ["Предмет / уровень", "Участников", *(HEADERS[c] for c in codes)],
+            rows,
+        )
+    )
+    if not references:
+        summary.add(
+            Paragraph(
+                f"Значения региона и России по {procedure} в портал не загружены: сравнение "
+                "с ними не приводится.",
+                "note",
+            )
+        )
+    return summary
