@@ -750,21 +750,56 @@ def decision_create(
     municipality = _municipality(user, school, municipality)
     if municipality is None and roadmap is not None and roadmap.municipality_id:
         municipality = roadmap.municipality
+    return _decision_write(
+        Decision(municipality=municipality, created_by=user),
+        user=user,
+        year=year,
+        act_number=act_number,
+        act_date=act_date,
+        title=title,
+        text=text,
+        school=school,
+        recommendations=recommendations,
+        indicator_code=indicator_code,
+        subject=subject,
+        grade=grade,
+        roadmap=roadmap,
+        measures=measures,
+    )
+
+
+def _decision_write(
+    decision: Decision,
+    *,
+    user: User,
+    year: int,
+    act_number: str,
+    act_date: datetime.date | None,
+    title: str,
+    text: str,
+    school: School | None,
+    recommendations: list[Recommendation],
+    indicator_code: str,
+    subject: Subject | None,
+    grade: int | None,
+    roadmap: Roadmap | None,
+    measures: str | Sequence[Measure],
+) -> Decision:
+    """Check, fill and save a decision (new or changed); new measures become its tasks."""
     _decision_check(
         year=year,
         act_number=act_number,
         act_date=act_date,
         title=title,
         indicator_code=indicator_code,
-        municipality=municipality,
+        municipality=decision.municipality if decision.municipality_id else None,
         school=school,
         roadmap=roadmap,
         recommendations=recommendations,
     )
-    assert act_date is not None and municipality is not None  # checked above
+    assert act_date is not None and decision.municipality_id is not None  # checked above
     parsed = _parsed_measures(measures, roadmap, act_date)
     _measures_check(parsed, roadmap)
-    decision = Decision(municipality=municipality, created_by=user)
     _decision_fill(
         decision,
         year=year,
@@ -818,42 +853,22 @@ def decision_update(
     """Change a decision's card; new measures are added as tasks (the made ones stay)."""
     if not user.can_edit:
         raise ValidationError("Решения изменяют специалисты отдела образования.")
-    recommendations = list(recommendations)
-    _decision_check(
-        year=year,
-        act_number=act_number,
-        act_date=act_date,
-        title=title,
-        indicator_code=indicator_code,
-        municipality=decision.municipality,
-        school=school,
-        roadmap=roadmap,
-        recommendations=recommendations,
-    )
-    assert act_date is not None
-    parsed = _parsed_measures(measures, roadmap, act_date)
-    _measures_check(parsed, roadmap)
-    _decision_fill(
+    return _decision_write(
         decision,
+        user=user,
         year=year,
         act_number=act_number,
         act_date=act_date,
         title=title,
         text=text,
         school=school,
+        recommendations=list(recommendations),
         indicator_code=indicator_code,
         subject=subject,
         grade=grade,
         roadmap=roadmap,
+        measures=measures,
     )
-    decision._history_user = user  # type: ignore[attr-defined]
-    decision.save()
-    decision.recommendations.set(recommendations)
-    if parsed and roadmap is not None:
-        decision.tasks.add(
-            *_measure_tasks(decision=decision, measures=parsed, roadmap=roadmap, user=user)
-        )
-    return decision
 
 
 # ------------------------------------------------------------------ self-assessment links
