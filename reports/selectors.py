@@ -79,6 +79,23 @@ def municipality_of(
     )
 
 
+def municipality_of_request(request: Any) -> Municipality | None:
+    """The municipality a page shows: the user's own, or the one a deployment-wide user
+    chose (`municipality` in the query or the form), else the first by name."""
+    chosen = request.POST.get("municipality") or request.GET.get("municipality")
+    candidates = (
+        None if request.user.municipality_id else list(Municipality.objects.order_by("name"))
+    )
+    return municipality_of(request.user, chosen, candidates)
+
+
+def municipalities_named(queryset: Any, wanted: str) -> Any:
+    """The municipalities of `queryset` named on a command line by ОКТМО or id."""
+    return queryset.filter(oktmo=wanted) | queryset.filter(
+        pk=int(wanted) if wanted.isdigit() else 0
+    )
+
+
 def available_municipalities() -> list[Municipality]:
     """The municipalities with stored values (for a deployment-wide user's choice)."""
     ids = IndicatorValue.objects.values_list("municipality_id", flat=True).distinct()

@@ -40,14 +40,6 @@ class DocumentForm(forms.Form):
         self.fields["school"].choices = [("", "—")] + [(s.pk, s.short_name) for s in schools]  # type: ignore[attr-defined]
 
 
-def _municipality(request: AuthedHttpRequest) -> Municipality | None:
-    chosen = request.POST.get("municipality") or request.GET.get("municipality")
-    candidates = (
-        None if request.user.municipality_id else list(Municipality.objects.order_by("name"))
-    )
-    return selectors.municipality_of(request.user, chosen, candidates)
-
-
 def _kinds(request: AuthedHttpRequest) -> list[Any]:
     kinds = catalogue.kinds()
     if not request.user.sees_all_schools:  # a director: his school's card only
@@ -75,7 +67,7 @@ def _form(
 
 @role_required()
 def document_list(request: AuthedHttpRequest) -> HttpResponse:
-    municipality = _municipality(request)
+    municipality = selectors.municipality_of_request(request)
     documents = ReportDocument.objects.for_user(request.user).select_related("school", "job")
     if municipality is not None:
         documents = documents.filter(municipality=municipality)
@@ -107,7 +99,7 @@ def document_list(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 @role_required()
 def document_create(request: AuthedHttpRequest) -> HttpResponse:
-    municipality = _municipality(request)
+    municipality = selectors.municipality_of_request(request)
     form = _form(request, municipality, request.POST)
     if municipality is None or not form.is_valid():
         messages.error(request, "Выберите документ и год из списка.")

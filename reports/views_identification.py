@@ -54,14 +54,6 @@ from roadmaps.selectors_risks import programme_progress
 from schools.models import Municipality, School
 
 
-def _municipality(request: AuthedHttpRequest) -> Municipality | None:
-    chosen = request.POST.get("municipality") or request.GET.get("municipality")
-    candidates = (
-        None if request.user.municipality_id else list(Municipality.objects.order_by("name"))
-    )
-    return selectors.municipality_of(request.user, chosen, candidates)
-
-
 def _rule(code: str) -> IdentificationRule:
     return get_object_or_404(IdentificationRule, code=code)
 
@@ -105,7 +97,7 @@ def _described(version: RuleVersion) -> dict[str, Any]:
 
 @role_required()
 def rule_list(request: AuthedHttpRequest) -> HttpResponse:
-    municipality = _municipality(request)
+    municipality = selectors.municipality_of_request(request)
     rules = list(found.rules_for(request.user))
     lists = (
         list(found.lists_for(request.user).filter(municipality=municipality)[:40])
@@ -129,7 +121,7 @@ def rule_list(request: AuthedHttpRequest) -> HttpResponse:
 @role_required()
 def rule_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     rule = _rule(code)
-    municipality = _municipality(request)
+    municipality = selectors.municipality_of_request(request)
     versions = list(rule.versions.order_by("-version"))
     runs = (
         list(
@@ -245,7 +237,7 @@ def _url(name: str, *args: Any) -> str:
 @role_required(*EDITOR_ROLES)
 def run_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
     rule = _rule(code)
-    municipality = _municipality(request)
+    municipality = selectors.municipality_of_request(request)
     if municipality is None:
         messages.error(request, "Не выбран муниципалитет.")
         return redirect("reports:rule_detail", code=rule.code)
@@ -427,7 +419,7 @@ def list_confirm_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def groups_page(request: AuthedHttpRequest) -> HttpResponse:
     """The 2 × 2 of ШНОР × ШНСУ for a year, with the movement from the year before."""
-    municipality = _municipality(request)
+    municipality = selectors.municipality_of_request(request)
     years = _years(municipality)
     wanted = request.GET.get("year", "")
     year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.models import IdentificationRule
+from reports.selectors import municipalities_named
 from reports.services import RuleError, identification_run_now
 from schools.models import Municipality
 
@@ -46,10 +47,7 @@ class Command(BaseCommand):
         year = options["year"]
         municipalities = Municipality.objects.order_by("name")
         if options.get("municipality"):
-            wanted = options["municipality"]
-            municipalities = municipalities.filter(oktmo=wanted) | municipalities.filter(
-                pk=int(wanted) if wanted.isdigit() else 0
-            )
+            municipalities = municipalities_named(municipalities, options["municipality"])
         found_any = False
         for municipality in municipalities:
             try:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.documents import catalogue
 from reports.documents.render import render_docx, render_pdf
+from reports.selectors import municipalities_named
 from reports.services_documents import DocumentError, document_build, generated_on
 from roadmaps.choices import DocumentKind
 from schools.models import Municipality, School
@@ -68,10 +69,7 @@ class Command(BaseCommand):
             Municipality.objects.filter(schools__isnull=False).distinct().order_by("name")
         )
         if wanted:
-            found = municipalities.filter(oktmo=wanted) | municipalities.filter(
-                pk=int(wanted) if wanted.isdigit() else 0
-            )
-            municipality = found.first()
+            municipality = municipalities_named(municipalities, wanted).first()
         else:
             municipality = municipalities.first() or Municipality.objects.order_by("name").first()
         if municipality is None:
