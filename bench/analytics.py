@@ -87,8 +87,8 @@ def server_url() -> str:
     return os.environ.get("DATABASE_URL") or "postgres://msoko:msoko@127.0.0.1:5432/msoko"
 
 
-def bench_url(server: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/{BENCH_DB}"))
+def bench_url(server: str, name: str = BENCH_DB) -> str:
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
 
 # --- the database server ----------------------------------------------------------------------
@@ -109,32 +109,32 @@ def ensure_postgres(server: str) -> None:
         time.sleep(0.5)
 
 
-def database_exists(server: str) -> bool:
+def database_exists(server: str, name: str = BENCH_DB) -> bool:
     import psycopg2
 
     connection = psycopg2.connect(server)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             return cursor.fetchone() is not None
     finally:
         connection.close()
 
 
-def recreate_database(server: str, drop_only: bool = False) -> None:
+def recreate_database(server: str, drop_only: bool = False, name: str = BENCH_DB) -> None:
     import psycopg2
 
     connection = psycopg2.connect(server)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
 
 
-def django_setup(server: str, tmp: str, production: bool = False) -> None:
-    os.environ["DATABASE_URL"] = bench_url(server)
+def django_setup(server: str, tmp: str, production: bool = False, name: str = BENCH_DB) -> None:
+    os.environ["DATABASE_URL"] = bench_url(server, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msoko.settings")
     os.environ["DATA_DIR"] = tmp
     os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")

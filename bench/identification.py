@@ -40,9 +40,6 @@ import argparse
 import contextlib
 import os
 import random
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -50,7 +47,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from shared import load_analytics  # bench/shared.py (bench/ is the script's folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "msoko_bench_identification"
@@ -83,68 +81,22 @@ CAMPAIGNS += [("oge", "russian", 9), ("oge", "math", 9)]
 D = Decimal
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL") or "postgres://msoko:msoko@127.0.0.1:5432/msoko"
-
-
-def bench_url(server: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/{BENCH_DB}"))
-
-
-def ensure_postgres(server: str) -> None:
-    """Start the machine's PostgreSQL 15 if it is down (and leave it running: it is shared)."""
-    parts = urlsplit(server)
-    ready = ["pg_isready", "-q", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    if subprocess.run(ready, check=False).returncode == 0:
-        return
-    print("PostgreSQL не отвечает: pg_ctlcluster 15 main start", flush=True)
-    subprocess.run(["pg_ctlcluster", "15", "main", "start"], check=True)
-    deadline = time.monotonic() + 30
-    while subprocess.run(ready, check=False).returncode != 0:
-        if time.monotonic() > deadline:
-            raise SystemExit("PostgreSQL не запустился за 30 с")
-        time.sleep(0.5)
+_SHARED = load_analytics()
+peak_mb = _SHARED.peak_mb
+server_url = _SHARED.server_url
+ensure_postgres = _SHARED.ensure_postgres
 
 
 def database_exists(server: str) -> bool:
-    import psycopg2
-
-    connection = psycopg2.connect(server)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-            return cursor.fetchone() is not None
-    finally:
-        connection.close()
+    return bool(_SHARED.database_exists(server, name=BENCH_DB))
 
 
 def recreate_database(server: str, drop_only: bool = False) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(server)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    connection.close()
+    _SHARED.recreate_database(server, drop_only, name=BENCH_DB)
 
 
 def django_setup(server: str, tmp: str) -> None:
-    os.environ["DATABASE_URL"] = bench_url(server)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msoko.settings")
-    os.environ["DATA_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("REDIS_URL", None)  # nothing is queued: the services run in process
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _SHARED.django_setup(server, tmp, name=BENCH_DB)
 
 
 # --- the data -----------------------------------------------------------------------------

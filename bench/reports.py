@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import json
 import os
@@ -58,6 +57,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from shared import load_analytics  # bench/shared.py (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_YEAR = 2026  # schools.demo.DEMO_YEARS[-1]
 DIRECTOR_SCHOOL = "edu330101"  # the demo director's school (load_demo.DEMO_USERS)
@@ -66,18 +67,6 @@ TARGET_DEMO_S = 10.0
 TARGET_LARGE_S = 60.0
 TARGET_LARGE_MB = 1024
 PROFILE_LINES = 25
-
-
-def load_analytics() -> Any:
-    """bench/analytics.py as a module: its database, its set-up step, its helpers."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_analytics", ROOT / "bench" / "analytics.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
 
 
 analytics = load_analytics()
