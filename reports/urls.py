@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_directions
 from reports import views_documents as documents
 from reports import views_identification as found
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school_card, name="school_card"),
     path("cohorts/", views.cohorts_page, name="cohorts"),
     path("vpr-oge/", views.vpr_oge_page, name="vpr_oge"),
+    path("directions/", views_directions.direction_list, name="direction_list"),
+    path("directions/<str:code>/", views_directions.direction_page, name="direction"),
     path("rules/", found.rule_list, name="rule_list"),
     path("rules/<slug:code>/", found.rule_detail, name="rule_detail"),
     path("rules/<slug:code>/new/", found.rule_version_new, name="rule_version_new"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.matrix import OWN_SCHOOL, Case, editors_only, everyone
+from tests.reports import matrix_directions
 
 CASES: dict[str, Case] = {
     "reports:indicator": Case(everyone(200)),
@@ -58,11 +59,16 @@ CASES: dict[str, Case] = {
         editors_only(302), args=lambda w: [w["document"].pk], method="post", role_checked_first=True
     ),
 }
+PARTS = (matrix_directions,)
+for _part in PARTS:
+    CASES.update(_part.CASES)
 
 
 def build_world(world: dict[str, Any]) -> None:
     """The dashboards read the stored values of the campaigns the other apps made."""
     _identification(world)
+    for part in PARTS:
+        part.build_world(world)
 
 
 def _identification(world: dict[str, Any]) -> None:
