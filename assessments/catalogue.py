@@ -9,11 +9,12 @@ computation: a registered function of the stored figures of one school or munici
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from assessments import collected as _collected
 from assessments.indicators import CampaignStats, EgeStats
 
 COMPUTED = "computed"  # from results
@@ -48,10 +49,14 @@ class Indicator:
     # The value from the imported reference forms of the region or Russia: a function of
     # their percents by form («marks»: "2".."5", «journal»: "lowered"…); None: not there.
     from_reference: Callable[[Mapping[str, Mapping[str, Any]]], Decimal | None] | None = None
+    # How a collected indicator is reported and checked (None: computed from results).
+    collect: _collected.Collect | None = None
 
     @property
     def places(self) -> int:
         """Decimal places it is shown with: percents and scores to tenths, marks to hundredths."""
+        if self.collect is not None and self.collect.kind == _collected.COUNT:
+            return 0 if self.collect.integer else 1
         return {"%": 1, "балл": 1, "отметка": 2, "на 100": 1}.get(self.unit, 0)
 
     @property
@@ -413,3 +418,34 @@ for _procedure, _title, _what in (
             figures=YEAR,
         )
     )
+
+
+# --- the collected indicators (fixtures/indicators/collected.json) -----------------------
+# A school's yes / no or document is 1 or 0; the municipality's value of such an indicator
+# is the share of its schools with «да», in percent.
+
+_COLLECTED, SETS = _collected.load()
+for _item, _collect in _COLLECTED:
+    register(
+        Indicator(
+            code=_item["code"],
+            name=_item["name"],
+            unit=_collected.UNITS[_collect.kind],
+            direction=_item["direction"],
+            higher_is_better=_item.get("higher_is_better"),
+            formula=_item.get("formula") or "",
+            procedures=("mon",),
+            figures=YEAR,
+            source=COLLECTED,
+            collect=_collect,
+        )
+    )
+
+
+def collected_in(codes: Iterable[str]) -> list[Indicator]:
+    """The collected indicators of `codes` (unknown or computed codes left out), in order."""
+    return [CATALOGUE[c] for c in codes if c in CATALOGUE and CATALOGUE[c].collect is not None]
+
+
+def collects() -> dict[str, _collected.Collect]:
+    return {code: i.collect for code, i in CATALOGUE.items() if i.collect is not None}

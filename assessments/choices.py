@@ -18,6 +18,9 @@ class ProcedureCode(models.TextChoices):
     MOP = "mop", "МОП"
     DR10 = "dr10", "ДР-10"
     VSOSH = "vsosh", "ВсОШ"
+    # Not an assessment: the indicators collected from schools and surveys (roadmaps
+    # collections) are stored under this «procedure» beside the assessments' ones.
+    MONITORING = "mon", "Мониторинг"
 
 
 class TaskLevel(models.TextChoices):

@@ -500,6 +500,9 @@ class FiguresRun(models.Model):
     code_version = models.PositiveSmallIntegerField("версия расчёта")
     scale_version = models.PositiveIntegerField("версия шкалы", null=True, blank=True)
     sources = models.JSONField("исходные загрузки", default=list)
+    # Values not computed from results: the collection or survey year they came from
+    # («collection:17», «survey:2026»); a new store of the same key replaces the old one.
+    source_key = models.CharField("источник", max_length=64, blank=True, default="", db_index=True)
     participants = models.PositiveIntegerField("участников", default=0)
     job = models.ForeignKey(
         "msoko.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

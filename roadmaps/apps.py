@@ -11,4 +11,6 @@ class RoadmapsConfig(AppConfig):
         # Registers this app's import flow with the shared upload flow (msoko.uploads), so
         # a worker that runs an import job knows it.
         import roadmaps.services
-        import roadmaps.services_risks  # noqa: F401  (the survey workbook of «500+»)
+        import roadmaps.services_collections
+        import roadmaps.services_risks
+        import roadmaps.services_surveys  # noqa: F401  (survey aggregates per school)

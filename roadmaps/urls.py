@@ -40,4 +40,5 @@ urlpatterns = [
     path("cycle/<int:pk>/documents/<str:element>/", views.cycle_document, name="cycle_document"),
     path("", include("roadmaps.urls_risks")),
     path("", include("roadmaps.urls_decisions")),
+    path("", include("roadmaps.urls_collections")),
 ]

@@ -49,6 +49,7 @@ from roadmaps.models import (
     Occurrence,
     Roadmap,
     RoadmapPdf,
+    Submission,
     Task,
 )
 from roadmaps.selectors_decisions import pick_search
@@ -422,6 +423,11 @@ def occurrence_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "history": selectors.occurrence_history(occurrence),
             "target_met": services.target_met(occurrence),
             "can_update": can_update,
+            # The data collection this occurrence stands for in «Мои задачи», if any.
+            "submission": Submission.objects.for_user(request.user)
+            .filter(occurrence=occurrence)
+            .select_related("collection")
+            .first(),
         },
     )
 

@@ -773,7 +773,19 @@ def decimal_or_none(value: Any) -> Decimal | None:
     return Decimal(str(value).replace(",", ".").replace(" ", ""))
 
 
-from roadmaps.models.decisions import (  # noqa: E402  (the package's other models)
+from roadmaps.models.collections import (  # noqa: E402  (the package's other models)
+    CollectedValue,
+    Collection,
+    CollectionAction,
+    CollectionEvent,
+    CollectionStatus,
+    CollectionUpload,
+    RotationSlot,
+    Submission,
+    SubmissionStatus,
+    SurveyUpload,
+)
+from roadmaps.models.decisions import (  # noqa: E402
     AddresseeGroup,
     BasisKind,
     Decision,
@@ -794,6 +806,12 @@ from roadmaps.models.risks import (  # noqa: E402
 __all__ = [
     "AddresseeGroup",
     "BasisKind",
+    "CollectedValue",
+    "Collection",
+    "CollectionAction",
+    "CollectionEvent",
+    "CollectionStatus",
+    "CollectionUpload",
     "Decision",
     "MeasureTemplate",
     "Recommendation",
@@ -803,6 +821,10 @@ __all__ = [
     "RiskProgramme",
     "RiskSource",
     "RiskUpload",
+    "RotationSlot",
     "SchoolCurator",
     "SchoolRisk",
+    "Submission",
+    "SubmissionStatus",
+    "SurveyUpload",
 ]

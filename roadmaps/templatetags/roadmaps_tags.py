@@ -33,3 +33,34 @@ def is_web_link(value: Any) -> bool:
     from roadmaps.forms import is_web_link as check
 
     return isinstance(value, str) and check(value)
+
+
+@register.filter
+def collected(value: Any, indicator: Any) -> str:
+    """A collected value as people read it: «да» / «нет», «12,5 %», «3» (msoko.formatting).
+
+    A school's yes / no (or document) is 1 / 0; the municipality's is a share of schools,
+    shown as a percent (`indicator` then has `municipal=True` passed as «municipal»).
+    """
+    from assessments import collected as col
+
+    collect = getattr(indicator, "collect", None)
+    if value is None or value == "" or collect is None:
+        return "—"
+    if collect.kind in (col.BOOL, col.DOCUMENT):
+        return "да" if value else "нет"
+    if collect.kind == col.SHARE:
+        return formatting.percent(value, 1)
+    return formatting.number(value, indicator.places)
+
+
+@register.filter
+def collected_share(value: Any) -> str:
+    """A municipality's share of schools (yes / no, document) or a share: «58,3 %»."""
+    return "—" if value is None else formatting.percent(value, 1)
+
+
+@register.filter
+def get_name(names: dict[str, str], code: str) -> str:
+    """An indicator's name from a code → name mapping (the code itself when unknown)."""
+    return names.get(code, code)

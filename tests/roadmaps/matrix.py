@@ -17,7 +17,7 @@ from msoko.models import Job
 from roadmaps import services
 from roadmaps.models import CycleAssessment, Direction, Evidence, RoadmapImport, RoadmapPdf
 from tests.matrix import Case, editors_only, everyone
-from tests.roadmaps import matrix_decisions, matrix_risks
+from tests.roadmaps import matrix_collections, matrix_decisions, matrix_risks
 from tests.roadmaps.builders import make_roadmap, make_task
 
 OWN_SCHOOL = everyone(200, director_b=404)
@@ -78,7 +78,7 @@ CASES: dict[str, Case] = {
     "roadmaps:cycle_update": Case(editors_only(), args=_a("cycle")),
     "roadmaps:cycle_document": Case(WIDE_ONLY, args=lambda w: [w["cycle"].pk, "goals"]),
 }
-PARTS = (matrix_risks, matrix_decisions)
+PARTS = (matrix_risks, matrix_decisions, matrix_collections)
 for _part in PARTS:
     CASES.update(_part.CASES)
 

@@ -22,7 +22,7 @@ from assessments.choices import IndicatorLevel, OlympiadStage, ProcedureCode
 from assessments.models import IndicatorValue
 from msoko import charts, formatting
 from msoko.models import User
-from reports.documents.blocks import Commentary, Document, Figure, Paragraph, Table
+from reports.documents.blocks import Commentary, Document, Figure, Paragraph, Section, Table
 from reports.documents.catalogue import NoData, Params, Report, report
 from reports.documents.kinds.complex import (
     Line,
@@ -96,6 +96,11 @@ NOT_HELD = (
 )
 
 
+MONITORING_TITLE = "Мониторинг по направлениям (данные, собранные от ОО)"
+#: The parts of NOT_HELD a direction's collected indicators speak to.
+MONITORED_BY = {"annual.staff": "2.2", "annual.preschool": "2.4", "annual.additional": "2.3"}
+
+
 @report
 class AnnualReport(Report):
     kind = "annual"
@@ -127,10 +132,21 @@ class AnnualReport(Report):
         self._groups(doc, user, params)
         inputs += self._olympiad(doc, user, params)
         self._roadmaps(doc, user, params)
+        monitored, runs = self._monitoring(doc, user, params)
+        inputs += runs
         for key, title, note in NOT_HELD:
             part = doc.section(title)
             if key == "annual.staff":
                 part.add(*self._staff(passports, year))
+            direction = MONITORED_BY.get(key)
+            if direction in monitored:
+                part.add(
+                    Paragraph(
+                        f"Показатели мониторинга направления «{monitored[direction]}» за "
+                        f"{year} год — в разделе «{MONITORING_TITLE}».",
+                        style="note",
+                    )
+                )
             part.add(Paragraph(note, style="note"), Commentary(key, title))
         doc.section("Выводы и задачи на следующий год").add(
             Paragraph(
@@ -373,6 +389,81 @@ class AnnualReport(Report):
         return run_ids(rows)
 
     # --- road maps ----------------------------------------------------------------------
+    def _monitoring(
+        self, doc: Document, user: User, params: Params
+    ) -> tuple[dict[str, str], list[int]]:
+        """The collected indicators with a municipal value in the year, per direction, against
+        their targets (the same figures as the direction dashboards); the directions shown
+        (code → title) and the store's runs read."""
+        from reports.selectors_directions import direction_blocks, directions
+
+        year = params.year
+        shown: dict[str, str] = {}
+        part: Section | None = None
+        for info in directions():
+            blocks = [
+                b
+                for b in direction_blocks(user, params.municipality, info.code, year)
+                if not b.is_text and b.value is not None
+            ]
+            if not blocks:
+                continue
+            if part is None:
+                part = doc.section(MONITORING_TITLE)
+                part.add(
+                    Paragraph(
+                        "Значения показателей, которые не дают оценочные процедуры, по данным "
+                        "сборов от ОО, утверждённых управлением, и анкетирования; значение "
+                        "муниципалитета по ОО — сумма (численность), доля по сумме числителей "
+                        "и знаменателей или доля ОО с ответом «да»."
+                    )
+                )
+            shown[info.code] = info.title
+            met = sum(1 for b in blocks if b.met)
+            judged = sum(1 for b in blocks if b.met is not None)
+            section = part.section(info.title)
+            section.add(
+                Paragraph(
+                    f"Собрано показателей: {formatting.integer(len(blocks))}"
+                    + (
+                        f"; целевое значение достигнуто по {formatting.integer(met)} из "
+                        f"{formatting.integer(judged)} с заданной целью."
+                        if judged
+                        else "."
+                    )
+                ),
+                Table(
+                    caption=f"{info.title}: показатели {year - 1}–{year} гг.",
+                    header=["Показатель", str(year - 1), str(year), "Целевое значение", "Оценка"],
+                    rows=[
+                        [
+                            b.indicator.name,
+                            b.previous_text,
+                            b.text,
+                            b.collect.target or DASH,
+                            b.verdict[1] or DASH,
+                        ]
+                        for b in blocks
+                    ],
+                    numeric_from=1,
+                    widths=[8, 2, 2, 4, 3],
+                ),
+            )
+        if part is not None:
+            part.add(Commentary("annual.monitoring", "Комментарий к разделу"))
+        runs = sorted(
+            set(
+                IndicatorValue.objects.for_user(user)
+                .filter(
+                    municipality=params.municipality,
+                    procedure=ProcedureCode.MONITORING,
+                    year__in=[year - 1, year],
+                )
+                .values_list("run_id", flat=True)
+            )
+        )
+        return shown, runs if shown else []
+
     def _roadmaps(self, doc: Document, user: User, params: Params) -> None:
         year = params.year
         part = doc.section("Дорожные карты")

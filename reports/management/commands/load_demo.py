@@ -118,7 +118,7 @@ class Command(BaseCommand):
         self.stdout.write(import_module("assessments.demo_medalists").load_demo(years))
         self.stdout.write(self._compute_figures())
         self.stdout.write(self._identify(years))
-        for name in ("roadmaps.demo_risks", "roadmaps.demo_decisions"):
+        for name in ("roadmaps.demo_risks", "roadmaps.demo_decisions", "roadmaps.demo_collections"):
             if find_spec(name) is not None:  # the «500+» work and the register of decisions
                 message = import_module(name).load_demo(specialist=specialist, year=years[-1])
                 if message:
