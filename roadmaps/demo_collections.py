@@ -25,7 +25,18 @@ from assessments import catalogue
 from assessments import collected as col
 from assessments.services.collected import collected_store
 from msoko.models import User
-from roadmaps.models import Collection, Submission, SubmissionStatus, Task
+from roadmaps import services
+from roadmaps.demo import CURRENT_TITLE
+from roadmaps.models import (
+    Collection,
+    Direction,
+    Roadmap,
+    Section,
+    Submission,
+    SubmissionStatus,
+    Task,
+)
+from roadmaps.services import section_save
 from roadmaps.services_collections import (
     collection_approve,
     collection_open,
@@ -108,13 +119,48 @@ def _fill(collection: Collection, user: User, year: int, *, submit: bool = True)
             submission_submit(submission=submission, user=user)
 
 
-def _task(municipality: Municipality, words: str) -> Task | None:
-    return (
-        Task.objects.filter(roadmap__municipality=municipality, roadmap__status="approved")
-        .filter(title__icontains=words)
-        .order_by("sort_key")
-        .first()
+# The tasks of the demo's current road map the collections answer (added to it when it
+# has none of the direction): direction, title, deadline phrase, indicator.
+TASKS = {
+    "2.2": (
+        "Мониторинг профессионального развития педагогических работников: сбор сведений от ОО",
+        "ежегодно, декабрь",
+        "не менее 5 % педагогов ежегодно проходят диагностику профессиональных дефицитов",
+    ),
+    "2.1": (
+        "Мониторинг эффективности руководителей образовательных организаций",
+        "1 раз в 3 года для каждой образовательной организации",
+        "Наличие аналитической справки по итогам мониторинга",
+    ),
+}
+
+
+def _task(specialist: User, direction: str) -> Task | None:
+    """The current road map's task of `direction` that a collection answers."""
+    roadmap = Roadmap.objects.filter(title=CURRENT_TITLE).first()
+    if roadmap is None or direction not in TASKS:
+        return None
+    title, deadline, indicator = TASKS[direction]
+    found = roadmap.tasks.filter(title=title).first()
+    if found is not None:
+        return found
+    section = roadmap.sections.filter(direction__code=direction).first()
+    if section is None:
+        record = Direction.objects.get(code=direction)
+        section = section_save(
+            section=Section(roadmap=roadmap, direction=record, title=record.title)
+        )
+    numbers = [int(n) for n in roadmap.tasks.values_list("number", flat=True) if n.isdigit()]
+    task = Task(
+        roadmap=roadmap,
+        section=section,
+        number=str(max(numbers, default=0) + 1),
+        title=title,
+        deadline_text=deadline,
+        responsible_units="Отдел общего образования",
     )
+    services._apply_indicator(task, indicator)
+    return services.task_save(task=task, user=specialist)
 
 
 @transaction.atomic
@@ -125,7 +171,7 @@ def load_demo(*, specialist: User, year: int) -> str:
         return ""
     if not all(code in catalogue.SETS for code in (*APPROVED_SETS, ROTATION_SET)):
         return ""
-    task = _task(municipality, "квалификац")
+    task = _task(specialist, "2.2")
     opened = 0
     for past in (year - 2, year - 1):
         for set_code in APPROVED_SETS:
@@ -172,7 +218,7 @@ def load_demo(*, specialist: User, year: int) -> str:
         year=year,
         deadline=datetime.date(year, 12, 20),
         rotation=3,
-        task=_task(municipality, "руководител"),
+        task=_task(specialist, "2.1"),
     )
     opened += 2
     surveys = _surveys(municipality, (year - 1, year))
