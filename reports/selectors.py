@@ -89,13 +89,6 @@ def municipality_of_request(request: Any) -> Municipality | None:
     return municipality_of(request.user, chosen, candidates)
 
 
-def municipalities_named(queryset: Any, wanted: str) -> Any:
-    """The municipalities of `queryset` named on a command line by ОКТМО or id."""
-    return queryset.filter(oktmo=wanted) | queryset.filter(
-        pk=int(wanted) if wanted.isdigit() else 0
-    )
-
-
 def available_municipalities() -> list[Municipality]:
     """The municipalities with stored values (for a deployment-wide user's choice)."""
     ids = IndicatorValue.objects.values_list("municipality_id", flat=True).distinct()

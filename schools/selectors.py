@@ -72,3 +72,10 @@ def school_history(school: School, limit: int = 100) -> list[HistoryEntry]:
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
+
+
+def municipalities_named(queryset: Any, wanted: str) -> Any:
+    """The municipalities of `queryset` named on a command line by ОКТМО or id."""
+    return queryset.filter(oktmo=wanted) | queryset.filter(
+        pk=int(wanted) if wanted.isdigit() else 0
+    )

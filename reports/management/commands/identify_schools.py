@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.models import IdentificationRule
-from reports.selectors import municipalities_named
 from reports.services import RuleError, identification_run_now
 from schools.models import Municipality
+from schools.selectors import municipalities_named
 
 
 class Command(BaseCommand):

@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.documents import catalogue
 from reports.documents.render import render_docx, render_pdf
-from reports.selectors import municipalities_named
 from reports.services_documents import DocumentError, document_build, generated_on
 from roadmaps.choices import DocumentKind
 from schools.models import Municipality, School
+from schools.selectors import municipalities_named
 
 
 class Command(BaseCommand):
