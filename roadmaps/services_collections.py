@@ -162,7 +162,7 @@ def task_choices(municipality: Municipality) -> Any:
 @transaction.atomic
 def collection_open(
     *,
-    user: User,
+    user: User | None,
     municipality: Municipality,
     set_code: str,
     year: int,

@@ -190,4 +190,5 @@ class SurveyImportFlow(WholeFileFlow):
         )
 
 
-SURVEYS = flow_register(SurveyImportFlow())
+SURVEYS = SurveyImportFlow()
+flow_register(SURVEYS)

@@ -620,3 +620,45 @@ def test_a_specialist_of_another_municipality_gets_404(
         == 404
     )
     assert client.post(f"/roadmaps/collections/{collection.pk}/approve/").status_code == 404
+
+
+def test_open_collection_from_the_command_line(school_a: Any, school_b: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("open_collection", stdout=out)
+    assert "set.teachers" in out.getvalue()
+    set_code, code, numerator, denominator = share()
+    out = io.StringIO()
+    call_command(
+        "open_collection",
+        "--set",
+        set_code,
+        "--year",
+        str(YEAR),
+        "--deadline",
+        "2026-10-01",
+        "--municipality",
+        school_a.municipality.oktmo,
+        "--indicator",
+        code,
+        stdout=out,
+    )
+    collection = Collection.objects.get()
+    assert f"Сбор {collection.pk}" in out.getvalue() and "ОО 2" in out.getvalue()
+    assert collection.indicators == [numerator, denominator, code]
+    with pytest.raises(CommandError, match="уже собираются"):
+        call_command(
+            "open_collection",
+            "--set",
+            set_code,
+            "--year",
+            str(YEAR),
+            "--deadline",
+            "2026-10-01",
+            "--municipality",
+            school_a.municipality.oktmo,
+            "--indicator",
+            code,
+            stdout=io.StringIO(),
+        )

@@ -139,3 +139,31 @@ def test_the_survey_page_lists_the_survey_indicators(client_for: Any, bound: Any
         assert indicator.code in page
     template = client_for(bound).get("/roadmaps/surveys/template.xlsx")
     assert template.status_code == 200 and template.content[:2] == b"PK"
+
+
+def test_import_survey_checks_then_loads_from_the_command_line(
+    tmp_path: Any, school_a: Any, school_b: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    indicator = survey_share()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(book([[school_a.login, indicator.code, "140", 10]]))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="не загружен"):
+        call_command("import_survey", str(bad), "--year", str(YEAR), stdout=out)
+    assert "строка 2" in out.getvalue() and "больше 100 %" in out.getvalue()
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(
+        book(
+            [[school_a.login, indicator.code, "60", 10], [school_b.login, indicator.code, "40", 30]]
+        )
+    )
+    call_command("import_survey", str(good), "--year", str(YEAR), "--dry-run", stdout=io.StringIO())
+    assert not IndicatorValue.objects.exists()
+    out = io.StringIO()
+    call_command("import_survey", str(good), "--year", str(YEAR), stdout=out)
+    assert "загружены" in out.getvalue()
+    assert IndicatorValue.objects.get(code=indicator.code, level="municipality").value == Decimal(
+        "45.0000"
+    )
