@@ -159,7 +159,7 @@ class EvidenceForm(forms.Form):
             settings.UPLOAD_MAX_MB,
             int(getattr(settings, "ROADMAP_EVIDENCE_MAX_MB", EVIDENCE_MAX_MB)),
         )
-        return _size_checked(self.cleaned_data.get("file"), limit)
+        return size_checked(self.cleaned_data.get("file"), limit)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -186,7 +186,7 @@ class OccurrenceAddForm(forms.Form):
         ).queryset = task.responsible_schools.all()
 
 
-def _size_checked(uploaded: UploadedFile | None, limit_mb: int) -> UploadedFile | None:
+def size_checked(uploaded: UploadedFile | None, limit_mb: int) -> UploadedFile | None:
     """Refuse an oversize upload in the form, before the view reads or stores it."""
     if uploaded is not None:
         try:
@@ -217,7 +217,7 @@ class ImportForm(forms.Form):
         from roadmaps.importing import IMPORT_LIMITS
 
         limit = min(settings.UPLOAD_MAX_MB, IMPORT_LIMITS.max_bytes // (1024 * 1024))
-        return _size_checked(self.cleaned_data.get("file"), limit)
+        return size_checked(self.cleaned_data.get("file"), limit)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

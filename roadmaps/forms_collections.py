@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from assessments import catalogue
-from msoko.spreadsheets import FileRejected, refuse_size
-from roadmaps.forms import DATE_INPUT
+from roadmaps.forms import DATE_INPUT, size_checked
 from roadmaps.importing_collections import IMPORT_LIMITS
 from roadmaps.models import Collection, CollectionStatus, Task
 from roadmaps.services_collections import task_choices
@@ -113,13 +112,8 @@ class ReasonForm(forms.Form):
 
 
 def _checked_file(uploaded: UploadedFile | None) -> UploadedFile | None:
-    limit = min(settings.UPLOAD_MAX_MB * 1024 * 1024, IMPORT_LIMITS.max_bytes)
-    if uploaded is not None:
-        try:
-            refuse_size(uploaded.name or "", uploaded.size, limit)
-        except FileRejected as exc:
-            raise forms.ValidationError(str(exc)) from exc
-    return uploaded
+    limit = min(settings.UPLOAD_MAX_MB, IMPORT_LIMITS.max_bytes // (1024 * 1024))
+    return size_checked(uploaded, limit)
 
 
 class CollectionUploadForm(forms.Form):

@@ -13,7 +13,7 @@ from assessments import catalogue
 from assessments.models import ObjectivityMarker, Subject
 from msoko.models import User
 from roadmaps.choices import RoadmapStatus
-from roadmaps.forms import DATE_INPUT, WebLinksField, _size_checked
+from roadmaps.forms import DATE_INPUT, WebLinksField, size_checked
 from roadmaps.models import (
     AddresseeGroup,
     BasisKind,
@@ -163,7 +163,7 @@ class ResponseForm(forms.Form):
             settings.UPLOAD_MAX_MB,
             int(getattr(settings, "ROADMAP_EVIDENCE_MAX_MB", EVIDENCE_MAX_MB)),
         )
-        return _size_checked(self.cleaned_data.get("file"), limit)
+        return size_checked(self.cleaned_data.get("file"), limit)
 
 
 class DecisionForm(_MunicipalityMixin, forms.Form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from msoko.forms import RussianNumbersMixin
 from msoko.models import User
-from msoko.spreadsheets import FileRejected, refuse_size
+from roadmaps.forms import size_checked
 from roadmaps.models import MeasureTemplate, RiskDirection, RiskLevel, SchoolRisk
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -104,14 +104,8 @@ class RiskUploadForm(forms.Form):
     def clean_file(self) -> UploadedFile | None:
         from roadmaps.importing_risks import IMPORT_LIMITS
 
-        uploaded = self.cleaned_data.get("file")
-        limit = min(settings.UPLOAD_MAX_MB * 1024 * 1024, IMPORT_LIMITS.max_bytes)
-        if uploaded is not None:
-            try:
-                refuse_size(uploaded.name or "", uploaded.size, limit)
-            except FileRejected as exc:
-                raise forms.ValidationError(str(exc)) from exc
-        return uploaded
+        limit = min(settings.UPLOAD_MAX_MB, IMPORT_LIMITS.max_bytes // (1024 * 1024))
+        return size_checked(self.cleaned_data.get("file"), limit)
 
 
 class CuratorForm(forms.Form):

@@ -9,14 +9,13 @@ its `source_key`; storing again under a key replaces the values of the codes giv
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from assessments.choices import IndicatorLevel, ProcedureCode
+from assessments.choices import ProcedureCode
 from assessments.models import FiguresRun, IndicatorValue
-from assessments.services.figures import YearValue
+from assessments.services.figures import YearValue, year_values_write
 
 MONITORING = ProcedureCode.MONITORING.value
 COLLECTED_VERSION = 1
@@ -58,23 +57,7 @@ def collected_store(
         run.values.filter(code__in=codes).delete()
         run.sources = sources
     rows = [v for v in values if v.code in codes and v.value is not None]
-    IndicatorValue.objects.bulk_create(
-        [
-            IndicatorValue(
-                run=run,
-                municipality_id=municipality_id,
-                level=IndicatorLevel.MUNICIPALITY if v.school_id is None else IndicatorLevel.SCHOOL,
-                school_id=v.school_id,
-                year=year,
-                procedure=MONITORING,
-                code=v.code,
-                value=Decimal(str(v.value)),
-                n=v.n,
-            )
-            for v in rows
-        ],
-        batch_size=2000,
-    )
+    year_values_write(run, rows)
     if not run.values.exists():
         run.delete()
         return None

@@ -381,27 +381,32 @@ def year_figures_compute(
         participants=max((v.n for v in values if v.school_id is None), default=0),
         job=job,
     )
+    year_values_write(run, values)
+    return run
+
+
+def year_values_write(run: FiguresRun, values: Iterable[YearValue]) -> None:
+    """The rows of `values` in the store, under `run` (its municipality, year, procedure)."""
     IndicatorValue.objects.bulk_create(
         [
             IndicatorValue(
                 run=run,
-                municipality_id=municipality_id,
+                municipality_id=run.municipality_id,
                 level=IndicatorLevel.MUNICIPALITY if v.school_id is None else IndicatorLevel.SCHOOL,
                 school_id=v.school_id,
-                year=year,
-                procedure=procedure,
+                year=run.year,
+                procedure=run.procedure,
                 subject_id=v.subject_id,
                 grade=v.grade,
                 part=v.part,
                 code=v.code,
-                value=None if v.value is None else Decimal(v.value),
+                value=None if v.value is None else Decimal(str(v.value)),
                 n=v.n,
             )
             for v in values
         ],
         batch_size=2000,
     )
-    return run
 
 
 def year_figures_request(
