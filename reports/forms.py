@@ -16,14 +16,19 @@ from assessments.choices import OlympiadStage, ProcedureCode
 
 
 def indicator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The catalogue's computed indicators grouped by procedure, for a select."""
+    """The catalogue's indicators grouped by procedure (the collected ones, but for texts,
+    under «Мониторинг (сбор от ОО)»), for a select."""
     labels = dict(ProcedureCode.choices)
     groups: dict[str, list[tuple[str, str]]] = {}
     for indicator in catalogue.CATALOGUE.values():
-        if indicator.source == catalogue.COMPUTED:
-            groups.setdefault(labels.get(indicator.procedure, indicator.procedure), []).append(
-                (indicator.code, indicator.name)
-            )
+        if indicator.collect is not None and indicator.collect.kind == "text":
+            continue
+        label = (
+            "Мониторинг (сбор от ОО)"
+            if indicator.source == catalogue.COLLECTED
+            else labels.get(indicator.procedure, indicator.procedure)
+        )
+        groups.setdefault(label, []).append((indicator.code, indicator.name))
     return list(groups.items())
 
 

@@ -208,7 +208,8 @@ def indicator_page(
             (current if row.year == year else previous)[row.school_id] = row
         elif row.level in TOTAL_LEVELS:
             (totals if row.year == year else previous_totals)[row.level] = row
-    min_n = settings.RANKING_MIN_PARTICIPANTS
+    # A collected value is a school's report, not a sample of participants: no minimum.
+    min_n = 0 if indicator.collect is not None else settings.RANKING_MIN_PARTICIPANTS
     ranked: list[RankedRow] = []
     small: list[RankedRow] = []
     for school_id, row in current.items():

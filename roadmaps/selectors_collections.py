@@ -27,19 +27,23 @@ def collections_for(user: User) -> QuerySet[Collection]:
     schools = Q(submissions__school__isnull=False)
     if user.role == "director":
         schools &= Q(submissions__school_id=user.school_id)
-    return Collection.objects.for_user(user).annotate(
-        schools=Count("submissions", filter=schools),
-        submitted=Count(
-            "submissions", filter=schools & Q(submissions__status=SubmissionStatus.SUBMITTED)
-        ),
-        returned=Count(
-            "submissions", filter=schools & Q(submissions__status=SubmissionStatus.RETURNED)
-        ),
-        missing=Count(
-            "submissions",
-            filter=schools
-            & Q(submissions__status__in=[SubmissionStatus.MISSING, SubmissionStatus.DRAFT]),
-        ),
+    return (
+        Collection.objects.for_user(user)
+        .order_by("-year", "deadline", "pk")
+        .annotate(
+            schools=Count("submissions", filter=schools),
+            submitted=Count(
+                "submissions", filter=schools & Q(submissions__status=SubmissionStatus.SUBMITTED)
+            ),
+            returned=Count(
+                "submissions", filter=schools & Q(submissions__status=SubmissionStatus.RETURNED)
+            ),
+            missing=Count(
+                "submissions",
+                filter=schools
+                & Q(submissions__status__in=[SubmissionStatus.MISSING, SubmissionStatus.DRAFT]),
+            ),
+        )
     )
 
 

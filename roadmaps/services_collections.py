@@ -536,8 +536,13 @@ def collection_values(collection: Collection) -> list[YearValue]:
         values = col.school_values(codes, typed, collects)
         per_school.append(values)
         for code, value in values.items():
-            if collects[code].per == col.SCHOOL:
-                rows.append(YearValue(code=code, value=value, n=1, school_id=submission.school_id))
+            reported = collects[code]
+            if reported.per != col.SCHOOL:
+                continue
+            # n: what the value is over — a share's denominator, else the school's one report.
+            base = typed.get(reported.denominator or "") if reported.derived else None
+            n = int(base) if base is not None else 1
+            rows.append(YearValue(code=code, value=value, n=n, school_id=submission.school_id))
     for code in codes:
         collect = collects.get(code)
         if collect is None or collect.kind == col.TEXT:

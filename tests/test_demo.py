@@ -22,6 +22,7 @@ from django.utils import timezone
 from assessments.demo import FEDERAL_MARKED, INFLATED, LATE_2026, PEAKS, RESILIENT, WEAK
 from assessments.models import Campaign, IndicatorValue, ObjectivityMarker, ReferenceValue, Result
 from assessments.stats import campaign_report, tracker
+from msoko import formatting
 from msoko.choices import Role
 from msoko.models import User
 from roadmaps.models import Occurrence, Roadmap
@@ -340,6 +341,42 @@ def test_the_pages_show_the_planted_schools(demo: str, client_for: Any) -> None:
     mine = client_for(director).get(reverse("assessments:objectivity_list")).content.decode()
     inflated = ObjectivityMarker.objects.filter(school__login=INFLATED[0]).first().school
     assert inflated.short_name not in mine
+
+
+def test_the_demo_collections_feed_the_dashboards_and_the_directors_tasks(
+    demo: str, client_for: Any
+) -> None:
+    from roadmaps.models import Collection, Submission
+
+    approved = Collection.objects.filter(status="approved")
+    assert approved.count() == 4 and {c.year for c in approved} == {2024, 2025}
+    current = Collection.objects.get(status="open", set_code="set.teachers")
+    states = {s.school.login: s.status for s in current.submissions.exclude(school=None)}
+    assert states["edu330101"] == "missing" and states["edu330202"] == "draft"
+    assert sorted(login for login, state in states.items() if state == "returned") == [
+        "edu330103",
+        "edu330205",
+    ]
+    # The approved values are in the store beside the assessments' ones, with a trend.
+    code = "mon.teachers.kpk_3y_share"
+    years = set(
+        IndicatorValue.objects.filter(code=code, level="municipality").values_list(
+            "year", flat=True
+        )
+    )
+    assert {2024, 2025} <= years
+    value = IndicatorValue.objects.get(code=code, level="municipality", year=2025).value
+    page = client_for(User.objects.get(username="official")).get(
+        "/analytics/directions/2.2/?year=2025"
+    )
+    assert formatting.percent(value) in page.content.decode()
+    # The directors find the open collection in «Мои задачи».
+    director = User.objects.get(username="director")
+    mine = Submission.objects.get(collection=current, school=director.school)
+    assert mine.occurrence is not None
+    assert Occurrence.objects.for_user(director).filter(pk=mine.occurrence_id).exists()
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    assert Collection.objects.count() == 6
 
 
 # --- the annual documents, written from the demo's stored figures -------------------------

@@ -239,6 +239,7 @@ def test_a_share_is_derived_from_its_counts_and_lands_in_the_store(
     assert stored(numerator) == Decimal(10) and stored(denominator) == Decimal(30)
     row = IndicatorValue.objects.get(code=code, level="municipality", year=YEAR)
     assert row.procedure == "mon" and row.n == 30
+    assert IndicatorValue.objects.get(code=code, school=school_a, year=YEAR).n == 21
     # The rules read the collected indicator like any other.
     from reports.services import known_indicators
 
@@ -662,3 +663,46 @@ def test_open_collection_from_the_command_line(school_a: Any, school_b: Any) -> 
             code,
             stdout=io.StringIO(),
         )
+
+
+def test_an_identification_rule_reads_a_collected_indicator_like_any_other(
+    specialist: Any, school_a: Any, school_b: Any, director_a: Any, director_b: Any
+) -> None:
+    from reports.identification import Criterion, Rule
+    from reports.models import IdentificationRule
+    from reports.services import identification_run_now, rule_version_create
+
+    collection, code, numerator, denominator = open_share(specialist, school_a.municipality)
+    for director, school, (a, b) in (
+        (director_a, school_a, ("2", "8")),
+        (director_b, school_b, ("6", "8")),
+    ):
+        collections.values_save(
+            submission=part(collection, school), user=director, raw={numerator: a, denominator: b}
+        )
+        collections.submission_submit(submission=part(collection, school), user=director)
+    collections.collection_approve(collection=collection, user=specialist)
+    higher = catalogue.CATALOGUE[code].higher_is_better
+    if higher is None:
+        pytest.skip("у первой доли каталога нет направления «лучше»")
+    threshold = Decimal("50")
+    rule = IdentificationRule.objects.create(code="mon_rule", name="Проверка", kind="shnor")
+    version = rule_version_create(
+        rule=rule,
+        definition=Rule(
+            criteria=(
+                Criterion(
+                    "M1", code, threshold="absolute", value=threshold, span=1, need=1, min_n=0
+                ),
+            )
+        ).to_dict(),
+        note="",
+        user=specialist,
+    )
+    run = identification_run_now(
+        version=version, municipality=school_a.municipality, year=YEAR, user=specialist
+    )
+    listed = {entry.school_id for entry in run.school_list.entries.all()}
+    # 25 % against 75 %: the school on the worse side of 50 % is listed.
+    expected = school_a if higher else school_b
+    assert listed == {expected.pk}
