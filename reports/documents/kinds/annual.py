@@ -97,6 +97,7 @@ NOT_HELD = (
 
 
 MONITORING_TITLE = "Мониторинг по направлениям (данные, собранные от ОО)"
+MONITORING_VERDICTS: dict[bool | None, str] = {True: "выполнено", False: "не выполнено"}
 #: The parts of NOT_HELD a direction's collected indicators speak to.
 MONITORED_BY = {"annual.staff": "2.2", "annual.preschool": "2.4", "annual.additional": "2.3"}
 
@@ -401,10 +402,18 @@ class AnnualReport(Report):
         shown: dict[str, str] = {}
         part: Section | None = None
         for info in directions():
+            every = direction_blocks(user, params.municipality, info.code, year)
+            parts = {
+                code
+                for b in every
+                if b.collect.derived
+                for code in (b.collect.numerator, b.collect.denominator)
+            }
+            # The counts behind a share are in its line; texts are not in the store.
             blocks = [
                 b
-                for b in direction_blocks(user, params.municipality, info.code, year)
-                if not b.is_text and b.value is not None
+                for b in every
+                if not b.is_text and b.value is not None and b.indicator.code not in parts
             ]
             if not blocks:
                 continue
@@ -434,19 +443,21 @@ class AnnualReport(Report):
                 ),
                 Table(
                     caption=f"{info.title}: показатели {year - 1}–{year} гг.",
-                    header=["Показатель", str(year - 1), str(year), "Целевое значение", "Оценка"],
+                    header=["Показатель", "Целевое значение", "Оценка", str(year - 1), str(year)],
                     rows=[
                         [
                             b.indicator.name,
+                            b.collect.target or DASH,
+                            MONITORING_VERDICTS.get(b.met, "не оценивается")
+                            if b.collect.target
+                            else DASH,
                             b.previous_text,
                             b.text,
-                            b.collect.target or DASH,
-                            b.verdict[1] or DASH,
                         ]
                         for b in blocks
                     ],
-                    numeric_from=1,
-                    widths=[8, 2, 2, 4, 3],
+                    numeric_from=3,
+                    widths=[8, 4, 3, 2, 2],
                 ),
             )
         if part is not None:
