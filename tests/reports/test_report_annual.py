@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from assessments.models import FiguresRun, IndicatorValue
+from msoko import formatting
 from reports.documents.catalogue import NoData, Params, get
 from reports.documents.render import render_pdf
 from roadmaps.models import Occurrence
@@ -97,3 +98,41 @@ def test_what_the_portal_holds_is_filled_and_the_rest_is_said(data: dict[str, An
 def test_a_year_without_passports_and_figures_says_so(data: dict[str, Any]) -> None:
     with pytest.raises(NoData, match="За 2019 год нет ни социальных паспортов ОО"):
         build(data, 2019)
+
+
+def test_the_collected_indicators_get_their_section_beside_the_results(
+    data: dict[str, Any],
+) -> None:
+    from assessments import catalogue
+    from assessments.services.collected import collected_store
+    from assessments.services.figures import YearValue
+
+    share = next(
+        i
+        for i in catalogue.CATALOGUE.values()
+        if i.collect and i.collect.derived and i.collect.target_value is not None
+    )
+    collect = share.collect
+    assert collect is not None and collect.target_value is not None
+    municipality = data["municipality"]
+    below = (
+        collect.target_value - 1 if collect.target_comparison == "gte" else collect.target_value + 1
+    )
+    runs = [
+        collected_store(
+            municipality_id=municipality.pk,
+            year=year,
+            source_key="collection:test",
+            codes=[share.code],
+            values=[YearValue(code=share.code, value=value, n=40)],
+            sources=[],
+        )
+        for year, value in ((2025, below + D("0.5")), (2026, below))
+    ]
+    doc = build(data)
+    text = doc.text()
+    assert "Мониторинг по направлениям (данные, собранные от ОО)" in text
+    line = next(row for row in text.splitlines() if row.startswith(share.name))
+    assert "не выполнено" in line and collect.target in line
+    assert formatting.percent(below) in line and formatting.percent(below + D("0.5")) in line
+    assert all(run is not None and run.pk in doc.inputs for run in runs)
