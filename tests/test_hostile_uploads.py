@@ -7,6 +7,7 @@ writes, not what Excel writes).
 
 from __future__ import annotations
 
+import datetime
 import html
 import resource
 from collections.abc import Callable
@@ -17,12 +18,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import Campaign, CampaignTask, Result
+from assessments.models import Campaign, CampaignTask, IndicatorValue, Result
 from bench import hostile_files as hostile
 from msoko.spreadsheets import FileRejected
-from roadmaps.models import Evidence, Roadmap, Task
+from roadmaps.models import (
+    CollectedValue,
+    CollectionUpload,
+    Evidence,
+    Roadmap,
+    SurveyUpload,
+    Task,
+)
+from roadmaps.services_collections import collection_open
 from schools.models import Municipality, School, SocialPassport
 from tests.roadmaps.builders import make_roadmap, make_task
+from tests.roadmaps.test_collections import share
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +83,21 @@ def _post_campaign_tasks(client: Any, upload: Any, _context: Any) -> Any:
     return client.post(url, {"load_tasks": "1", "tasks_file": upload}, follow=True)
 
 
+def _post_collection_template(client: Any, upload: Any, context: Any) -> Any:
+    data = {"file": upload, "collection": context["collection"].pk}
+    return client.post(reverse("roadmaps:collection_import"), data, follow=True)
+
+
+def _post_survey(client: Any, upload: Any, _context: Any) -> Any:
+    return client.post(
+        reverse("roadmaps:survey_import"), {"file": upload, "year": 2026}, follow=True
+    )
+
+
 FORMS = {
     "registry": _post_registry,
+    "collection-template": _post_collection_template,
+    "survey-aggregates": _post_survey,
     "results": _post_results,
     "roadmap-import": _post_roadmap_import,
     "roadmap-evidence": _post_evidence,
@@ -86,12 +109,22 @@ FORMS = {
 def context(specialist: Any, school_a: Any, passport_a: Any) -> dict[str, Any]:
     roadmap = make_roadmap(specialist)
     task = make_task(roadmap, user=specialist)
-    return {"occurrence": task.occurrences.first()}
+    set_code, code, _numerator, _denominator = share()
+    collection = collection_open(
+        user=specialist,
+        municipality=school_a.municipality,
+        set_code=set_code,
+        year=2026,
+        deadline=datetime.date(2026, 12, 1),
+        indicators=[code],
+    )
+    return {"occurrence": task.occurrences.first(), "collection": collection}
 
 
 def _snapshot() -> dict[str, int]:
     models = (Municipality, School, SocialPassport, Campaign, CampaignTask, Result)
-    return {model.__name__: model.objects.count() for model in (*models, Roadmap, Task, Evidence)}
+    kept = (*models, Roadmap, Task, Evidence, CollectedValue, IndicatorValue)
+    return {model.__name__: model.objects.count() for model in kept}
 
 
 @pytest.mark.parametrize("form", list(FORMS))
@@ -131,7 +164,7 @@ def test_an_oversize_file_is_refused_by_the_form_before_it_is_stored(
     from roadmaps.models import RoadmapImport
     from schools.models import RegistryUpload
 
-    uploads = (ResultUpload, RoadmapImport, RegistryUpload)
+    uploads = (ResultUpload, RoadmapImport, RegistryUpload, CollectionUpload, SurveyUpload)
     logged = {model: model.objects.count() for model in uploads}
     data = hostile.far_cell() + b"\x00" * (1024 * 1024 + 100)  # 1 MB and a bit: refused by size
     upload = SimpleUploadedFile("big.xlsx", data, content_type="application/octet-stream")
