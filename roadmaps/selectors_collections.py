@@ -19,7 +19,12 @@ from roadmaps.models import (
     Submission,
     SubmissionStatus,
 )
-from roadmaps.services_collections import collection_indicators, previous_values, submission_per
+from roadmaps.services_collections import (
+    collection_indicators,
+    previous_values,
+    submission_per,
+    typed_indicators,
+)
 
 
 def collections_for(user: User) -> QuerySet[Collection]:
@@ -77,6 +82,9 @@ class FormRow:
     previous: Decimal | None
     derived: Decimal | None  # a share computed from its counts
     typed: Any = None  # what was just typed (shown back after a refusal)
+    # The same count given this year in another collection (the school's headcounts are
+    # asked by several directions): (value, that collection's title), offered, not saved.
+    suggested: tuple[Decimal, str] | None = None
 
     @property
     def collect(self) -> col.Collect:
@@ -88,7 +96,7 @@ class FormRow:
         if self.typed is not None:
             return str(self.typed)
         if self.value is None:
-            return ""
+            return col._plain(self.suggested[0]) if self.suggested else ""
         kind = self.collect.kind
         if kind == col.BOOL:
             return "да" if self.value.value else "нет" if self.value.value is not None else ""
@@ -102,6 +110,7 @@ def form_rows(submission: Submission, typed: dict[str, Any] | None = None) -> li
     (`typed`: what the user has just typed, shown back after a refusal)."""
     values = {row.code: row for row in submission.values.all()}
     previous = previous_values(submission)
+    suggested = _same_counts(submission)
     numbers = {code: row.value for code, row in values.items()}
     rows = []
     for indicator in collection_indicators(submission.collection, submission_per(submission)):
@@ -115,10 +124,40 @@ def form_rows(submission: Submission, typed: dict[str, Any] | None = None) -> li
             else None
         )
         row = FormRow(indicator, values.get(indicator.code), previous.get(indicator.code), derived)
+        if indicator.code not in values:
+            row.suggested = suggested.get(indicator.code)
         if typed is not None and indicator.code in typed:
             row.typed = typed[indicator.code]
         rows.append(row)
     return rows
+
+
+def _same_counts(submission: Submission) -> dict[str, tuple[Decimal, str]]:
+    """Counts of this submission given under the same name by the same school (or the
+    municipality) this year in another collection: code → (value, collection title)."""
+    names = {
+        i.name: i.code
+        for i in typed_indicators(submission.collection, submission_per(submission))
+        if i.collect is not None and i.collect.kind == col.COUNT
+    }
+    found: dict[str, tuple[Decimal, str]] = {}
+    others = (
+        CollectedValue.objects.filter(
+            submission__school=submission.school,
+            submission__collection__municipality_id=submission.collection.municipality_id,
+            submission__collection__year=submission.collection.year,
+            value__isnull=False,
+        )
+        .exclude(submission=submission)
+        .select_related("submission__collection")
+        .order_by("-updated_at")
+    )
+    for other in others:
+        indicator = catalogue.CATALOGUE.get(other.code)
+        code = names.get(indicator.name) if indicator else None
+        if code and code not in found and other.value is not None:
+            found[code] = (other.value, other.submission.collection.title)
+    return found
 
 
 def value_history(submission: Submission) -> list[Any]:

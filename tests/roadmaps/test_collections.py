@@ -706,3 +706,39 @@ def test_an_identification_rule_reads_a_collected_indicator_like_any_other(
     # 25 % against 75 %: the school on the worse side of 50 % is listed.
     expected = school_a if higher else school_b
     assert listed == {expected.pk}
+
+
+def test_a_headcount_given_in_another_collection_of_the_year_is_offered(
+    client_for: Any, specialist: Any, school_a: Any, director_a: Any
+) -> None:
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for indicator_set in catalogue.SETS.values():
+        for code in indicator_set.indicators:
+            indicator = catalogue.CATALOGUE[code]
+            if indicator.collect and indicator.collect.kind == col.COUNT:
+                by_name.setdefault(indicator.name, []).append((indicator_set.code, code))
+    pairs = [found for found in by_name.values() if len({s for s, _c in found}) > 1]
+    if not pairs:
+        pytest.skip("нет одинаковых численностей в разных наборах")
+    (first_set, first), (second_set, second) = pairs[0][:2]
+    opened = [
+        collections.collection_open(
+            user=specialist,
+            municipality=school_a.municipality,
+            set_code=set_code,
+            year=YEAR,
+            deadline=DEADLINE,
+            indicators=[code],
+        )
+        for set_code, code in ((first_set, first), (second_set, second))
+    ]
+    collections.values_save(
+        submission=part(opened[0], school_a), user=director_a, raw={first: "4321"}
+    )
+    page = client_for(director_a).get(
+        f"/roadmaps/collections/submissions/{part(opened[1], school_a).pk}/"
+    )
+    text = page.content.decode()
+    assert f'name="v-{second}" value="4321"' in text
+    assert "Подставлено из сбора «" in text
+    assert not CollectedValue.objects.filter(submission=part(opened[1], school_a)).exists()
