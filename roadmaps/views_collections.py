@@ -130,6 +130,11 @@ def collection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     counts = {
         status: sum(1 for row in schools if row.status == status) for status in SubmissionStatus
     }
+    state = request.GET.get("state", "")
+    if state in SubmissionStatus.values:
+        rows = [row for row in rows if row.status == state]
+    else:
+        state = ""
     return render(
         request,
         "roadmaps/collections/detail.html",
@@ -137,6 +142,8 @@ def collection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "collection": collection,
             "rows": rows,
             "counts": counts,
+            "state": state,
+            "states": [(s.value, s.label, counts[s]) for s in SubmissionStatus],
             "schools": len(schools),
             "overdue": not collection.locked and collection.deadline < timezone.localdate(),
             "events": collection.events.select_related("user", "school").order_by("-at", "-pk")[:50]

@@ -742,3 +742,23 @@ def test_a_headcount_given_in_another_collection_of_the_year_is_offered(
     assert f'name="v-{second}" value="4321"' in text
     assert "Подставлено из сбора «" in text
     assert not CollectedValue.objects.filter(submission=part(opened[1], school_a)).exists()
+
+
+def test_the_tracker_shows_the_schools_of_a_state(
+    client_for: Any, specialist: Any, school_a: Any, school_b: Any, director_a: Any
+) -> None:
+    collection, _code, numerator, denominator = open_share(specialist, school_a.municipality)
+    collections.values_save(
+        submission=part(collection, school_a), user=director_a, raw={numerator: 1, denominator: 2}
+    )
+    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    client = client_for(specialist)
+
+    def tracker(state: str) -> str:
+        page = client.get(f"{collection.get_absolute_url()}?state={state}").content.decode()
+        assert "Сдано (1)" in page and "Не начато (1)" in page
+        return page[page.index('id="collection-tracker"') : page.index("</table>")]
+
+    submitted, missing = tracker("submitted"), tracker("missing")
+    assert school_a.short_name in submitted and school_b.short_name not in submitted
+    assert school_b.short_name in missing and school_a.short_name not in missing
