@@ -23,6 +23,7 @@ from roadmaps.choices import CLOSED_STATUSES, RoadmapStatus
 from roadmaps.models import Direction
 from roadmaps.selectors import home_summary as roadmaps_summary
 from roadmaps.selectors import occurrences_for, progress_of
+from roadmaps.selectors_collections import open_submissions
 from roadmaps.selectors_decisions import school_recommendations
 from roadmaps.selectors_risks import profile_years, school_progress
 from schools.selectors import home_summary as registry_summary
@@ -37,6 +38,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "summary": registry_summary(user),
         "assessments": assessments_summary(user),
         "roadmaps": roadmaps_summary(user),
+        # The open collections the director's school still has to hand in.
+        "waiting": [s for s in open_submissions(user) if s.status != "submitted"],
     }
     if user.sees_all_schools:  # the official's dashboard: the municipality at a glance
         candidates = None if user.municipality_id else selectors.available_municipalities()

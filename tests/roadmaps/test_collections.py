@@ -762,3 +762,16 @@ def test_the_tracker_shows_the_schools_of_a_state(
     submitted, missing = tracker("submitted"), tracker("missing")
     assert school_a.short_name in submitted and school_b.short_name not in submitted
     assert school_b.short_name in missing and school_a.short_name not in missing
+
+
+def test_the_directors_home_page_names_what_his_school_has_to_hand_in(
+    client_for: Any, specialist: Any, school_a: Any, director_a: Any
+) -> None:
+    collection, _code, numerator, denominator = open_share(specialist, school_a.municipality)
+    home = client_for(director_a).get("/").content.decode()
+    assert "Сбор данных: ждут вашу ОО" in home and collection.title[:40] in home
+    collections.values_save(
+        submission=part(collection, school_a), user=director_a, raw={numerator: 1, denominator: 2}
+    )
+    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    assert "Сбор данных: ждут вашу ОО" not in client_for(director_a).get("/").content.decode()
