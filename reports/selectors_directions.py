@@ -551,3 +551,61 @@ def computed_rows(
             )
         )
     return out
+
+
+@dataclass
+class SchoolMonitoringRow:
+    """A collected indicator of one school, its latest year, beside the municipality's."""
+
+    direction: str
+    indicator: catalogue.Indicator
+    year: int
+    text: str
+    municipal: str
+    met: bool | None
+
+    @property
+    def verdict(self) -> tuple[str, str]:
+        assert self.indicator.collect is not None
+        return verdict(self.met, self.indicator.collect, True)
+
+
+def school_monitoring(user: User, school: School) -> list[SchoolMonitoringRow]:
+    """The school's collected values (the school card): each indicator's latest year, per
+    direction in the catalogue's order, against its target and the municipality's value."""
+    values = IndicatorValue.objects.for_user(user).filter(
+        municipality_id=school.municipality_id, procedure=MONITORING
+    )
+    own = _latest(values.filter(school=school).select_related("run"))
+    if not own:
+        return []
+    latest: dict[str, IndicatorValue] = {}
+    for (code, _school, year), row in own.items():
+        if row.value is not None and (code not in latest or latest[code].year < year):
+            latest[code] = row
+    totals = _latest(
+        values.filter(
+            level=IndicatorLevel.MUNICIPALITY, year__in={row.year for row in latest.values()}
+        ).select_related("run")
+    )
+    titles = {d.code: d.title for d in directions()}
+    out: list[SchoolMonitoringRow] = []
+    for code in DIRECTION_CODES:
+        for indicator in collected_of(code):
+            found = latest.get(indicator.code)
+            if found is None or found.value is None or indicator.collect is None:
+                continue
+            total = totals.get((indicator.code, None, found.year))
+            out.append(
+                SchoolMonitoringRow(
+                    direction=titles.get(code, code),
+                    indicator=indicator,
+                    year=found.year,
+                    text=shown(indicator, found.value, IndicatorLevel.SCHOOL),
+                    municipal=shown(
+                        indicator, total.value if total else None, IndicatorLevel.MUNICIPALITY
+                    ),
+                    met=indicator.collect.target_met(found.value),
+                )
+            )
+    return out

@@ -18,6 +18,7 @@ from msoko.access import AuthedHttpRequest, role_required
 from msoko.exports import CSV_TYPE, csv_bytes, download
 from reports import selectors
 from reports.forms import AnalyticsForm
+from reports.selectors_directions import school_monitoring
 from reports.selectors_identification import school_status
 from roadmaps.choices import CLOSED_STATUSES, RoadmapStatus
 from roadmaps.models import Direction
@@ -269,6 +270,7 @@ def school_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "school_recommendations": school_recommendations(request.user, school),
         "title": f"Карточка ОО: {school.short_name}",
     }
+    context["monitoring_rows"] = school_monitoring(request.user, school)
     return render(request, "reports/school_card.html", context)
 
 

@@ -775,3 +775,23 @@ def test_the_directors_home_page_names_what_his_school_has_to_hand_in(
     )
     collections.submission_submit(submission=part(collection, school_a), user=director_a)
     assert "Сбор данных: ждут вашу ОО" not in client_for(director_a).get("/").content.decode()
+
+
+def test_the_school_card_shows_the_schools_collected_values(
+    client_for: Any, specialist: Any, school_a: Any, school_b: Any, director_a: Any
+) -> None:
+    collection, code, numerator, denominator = open_share(specialist, school_a.municipality)
+    for school, values in ((school_a, ("1", "4")), (school_b, ("3", "4"))):
+        collections.values_save(
+            submission=part(collection, school),
+            user=specialist,
+            raw={numerator: values[0], denominator: values[1]},
+        )
+        collections.submission_submit(submission=part(collection, school), user=specialist)
+    collections.collection_approve(collection=collection, user=specialist)
+    page = client_for(director_a).get(f"/analytics/schools/{school_a.pk}/").content.decode()
+    table = page[page.index('id="school-monitoring"') :]
+    table = table[: table.index("</table>")]
+    row = next(r for r in table.split("<tr>") if catalogue.CATALOGUE[code].name in r)
+    assert "25,0\xa0%" in row and "50,0\xa0%" in row  # the school's, and the pooled 4/8
+    assert str(YEAR) in row
