@@ -199,6 +199,11 @@ class IndicatorSet:
     seed: str
     section: str
 
+    @property
+    def label(self) -> str:
+        """«2.2 — Профессиональное развитие…»; a direction without a number by its title."""
+        return f"{self.direction} — {self.title}" if self.direction[:1].isdigit() else self.title
+
 
 def _plain(number: Decimal) -> str:
     """A number in a message: «12,5», «3» (not the display format: no grouping)."""

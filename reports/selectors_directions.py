@@ -50,6 +50,11 @@ class DirectionInfo:
     code: str
     title: str
 
+    @property
+    def label(self) -> str:
+        """«2.2. Система…»; a direction without a number («objectivity») by its title."""
+        return f"{self.code}. {self.title}" if self.code[:1].isdigit() else self.title
+
 
 def directions() -> list[DirectionInfo]:
     """The ten directions with their titles (roadmaps.Direction), in order."""

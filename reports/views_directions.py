@@ -132,7 +132,7 @@ def direction_page(request: AuthedHttpRequest, code: str) -> HttpResponse:
         computed=computed,
         collections_url=_collections_url(),
         can_export=request.user.sees_all_schools,
-        title=f"{info.code}. {info.title}",
+        title=info.label,
     )
     return render(request, "reports/direction.html", context)
 

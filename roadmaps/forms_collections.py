@@ -21,7 +21,7 @@ ROTATIONS = ((1, "каждая ОО ежегодно"), (2, "1 раз в 2 го�
 
 
 def _set_choices() -> list[tuple[str, str]]:
-    return [(s.code, f"{s.direction} — {s.title}") for s in catalogue.SETS.values()]
+    return [(s.code, s.label) for s in catalogue.SETS.values()]
 
 
 class TaskChoiceField(forms.ModelChoiceField):
@@ -47,28 +47,12 @@ class CollectionForm(forms.Form):
         required=False,
         help_text="ОО получат её в «Мои задачи» со сроком сдачи и напоминаниями.",
     )
-    indicators = forms.MultipleChoiceField(
-        label="Показатели",
-        choices=(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Ничего не отмечено — все показатели набора. Числитель и знаменатель доли "
-        "добавляются сами.",
-    )
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_field = self.fields["set_code"]
-        indicators_field = self.fields["indicators"]
         assert isinstance(set_field, forms.ChoiceField)
-        assert isinstance(indicators_field, forms.ChoiceField)
         set_field.choices = _set_choices()
-        indicators_field.choices = [
-            (code, f"{catalogue.CATALOGUE[code].name} ({s.direction})")
-            for s in catalogue.SETS.values()
-            for code in s.indicators
-            if not _is_count_of_share(code, s.indicators) and not _survey(code)
-        ]
         task_field = self.fields["task"]
         assert isinstance(task_field, forms.ModelChoiceField)
         task_field.queryset = task_choices(municipality)
@@ -76,19 +60,21 @@ class CollectionForm(forms.Form):
         self.fields["year"].initial = today.year
         self.fields["deadline"].initial = today + datetime.timedelta(days=30)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        chosen = data.get("indicators") or []
-        indicator_set = catalogue.SETS.get(data.get("set_code") or "")
-        if indicator_set and chosen:
-            outside = [c for c in chosen if c not in indicator_set.indicators]
-            if outside:
-                self.add_error(
-                    "indicators",
-                    "Отмечены показатели другого набора: "
-                    + "; ".join(catalogue.CATALOGUE[c].name for c in outside),
-                )
-        return data
+
+def set_groups(chosen: list[str]) -> list[tuple[Any, list[tuple[str, str, bool]]]]:
+    """Each set with the indicators one may tick (not a share's counts, which come with
+    it, nor survey ones, which come by file): (set, [(code, name, ticked)])."""
+    return [
+        (
+            item,
+            [
+                (code, catalogue.CATALOGUE[code].name, code in chosen)
+                for code in item.indicators
+                if not _is_count_of_share(code, item.indicators) and not _survey(code)
+            ],
+        )
+        for item in catalogue.SETS.values()
+    ]
 
 
 def _survey(code: str) -> bool:

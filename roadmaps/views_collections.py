@@ -29,6 +29,7 @@ from roadmaps.forms_collections import (
     CollectionUploadForm,
     ReasonForm,
     SurveyUploadForm,
+    set_groups,
 )
 from roadmaps.models import Collection, Submission, SubmissionStatus
 from roadmaps.services_surveys import SURVEYS, survey_indicators
@@ -94,7 +95,7 @@ def collection_create(request: AuthedHttpRequest) -> HttpResponse:
                 deadline=data["deadline"],
                 rotation=data["rotation"],
                 task=data["task"],
-                indicators=data["indicators"] or None,
+                indicators=request.POST.getlist("indicators") or None,
                 title=data["title"],
             )
         except ValidationError as exc:
@@ -112,7 +113,7 @@ def collection_create(request: AuthedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "municipality": municipality,
-            "sets": list(catalogue.SETS.values()),
+            "groups": set_groups(request.POST.getlist("indicators")),
         },
     )
 
