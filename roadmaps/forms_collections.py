@@ -91,6 +91,10 @@ def _is_count_of_share(code: str, codes: tuple[str, ...]) -> bool:
     return False
 
 
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(label="Новый срок сдачи", widget=DATE_INPUT)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Причина", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

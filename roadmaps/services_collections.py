@@ -636,6 +636,38 @@ def collection_unlock(*, collection: Collection, user: User, reason: str) -> Col
     return collection
 
 
+@transaction.atomic
+def collection_deadline_set(
+    *, collection: Collection, user: User, deadline: datetime.date
+) -> Collection:
+    """Move the deadline (an extension, usually): the schools' tasks not yet done move with
+    it, and the journal records the old and the new date."""
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    if not is_department(user):
+        raise PermissionDenied("Срок сдачи меняет специалист управления.")
+    if collection.locked:
+        raise ValidationError(_locked_message(collection))
+    if not collection.year <= deadline.year <= collection.year + 1:
+        raise ValidationError(f"Срок сдачи — в {collection.year} или {collection.year + 1} году.")
+    if deadline == collection.deadline:
+        raise ValidationError("Срок сдачи уже такой.")
+    before = collection.deadline
+    collection.deadline = deadline
+    collection.save(update_fields=["deadline"])
+    Occurrence.objects.filter(
+        pk__in=collection.submissions.exclude(occurrence=None).values("occurrence_id")
+    ).exclude(status=OccurrenceStatus.DONE).update(
+        due=deadline, is_overdue=deadline < timezone.localdate()
+    )
+    CollectionEvent.objects.create(
+        collection=collection,
+        action=CollectionAction.DEADLINE,
+        user=user,
+        reason=f"{before:%d.%m.%Y} → {deadline:%d.%m.%Y}",
+    )
+    return collection
+
+
 # ------------------------------------------------------------------ last year's values
 
 

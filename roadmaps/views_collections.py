@@ -27,6 +27,7 @@ from roadmaps.filtersets_collections import CollectionFilterSet
 from roadmaps.forms_collections import (
     CollectionForm,
     CollectionUploadForm,
+    DeadlineForm,
     ReasonForm,
     SurveyUploadForm,
     set_groups,
@@ -187,6 +188,27 @@ def collection_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             request,
             "Сбор утверждён и закрыт: значения сданных ОО внесены в показатели. Изменения "
             "больше не принимаются.",
+        )
+    return redirect(collection)
+
+
+@require_POST
+@role_required(*EDITOR_ROLES)
+def collection_deadline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    collection = _collection(request, pk)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Срок не изменён: укажите дату.")
+        return redirect(collection)
+    try:
+        services.collection_deadline_set(
+            collection=collection, user=request.user, deadline=form.cleaned_data["deadline"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "Срок не изменён: " + " ".join(_messages(exc)))
+    else:
+        messages.success(
+            request, "Срок сдачи изменён; задачи ОО, ещё не сдавших данные, перенесены."
         )
     return redirect(collection)
 

@@ -45,6 +45,7 @@ class CollectionAction(models.TextChoices):
     APPROVED = "approved", "Утверждён и закрыт"
     UNLOCKED = "unlocked", "Утверждение снято"
     SCHOOLS = "schools", "Изменён состав ОО"
+    DEADLINE = "deadline", "Изменён срок сдачи"
 
 
 class CollectionQuerySet(ScopedQuerySet):

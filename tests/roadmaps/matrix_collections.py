@@ -31,6 +31,7 @@ CASES: dict[str, Case] = {
     "roadmaps:collection_template": Case(FILLERS, args=_a("collection")),
     "roadmaps:collection_approve": Case(editors_only(302), args=_a("collection"), method="post"),
     "roadmaps:collection_unlock": Case(editors_only(302), args=_a("collection"), method="post"),
+    "roadmaps:collection_deadline": Case(editors_only(302), args=_a("collection"), method="post"),
     "roadmaps:submission_form": Case(OWN_SCHOOL, args=_a("submission")),
     "roadmaps:submission_submit": Case(FILLERS_POST, args=_a("submission"), method="post"),
     "roadmaps:submission_return": Case(editors_only(302), args=_a("submission"), method="post"),

@@ -795,3 +795,36 @@ def test_the_school_card_shows_the_schools_collected_values(
     row = next(r for r in table.split("<tr>") if catalogue.CATALOGUE[code].name in r)
     assert "25,0\xa0%" in row and "50,0\xa0%" in row  # the school's, and the pooled 4/8
     assert str(YEAR) in row
+
+
+def test_an_extended_deadline_moves_the_tasks_not_yet_done_and_is_recorded(
+    client_for: Any, specialist: Any, school_a: Any, school_b: Any, director_a: Any
+) -> None:
+    roadmap = make_roadmap(specialist, municipality=school_a.municipality)
+    task = make_task(roadmap, "4")
+    collection, _code, numerator, denominator = open_share(
+        specialist, school_a.municipality, task=task
+    )
+    collections.values_save(
+        submission=part(collection, school_a), user=director_a, raw={numerator: 1, denominator: 2}
+    )
+    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    later = datetime.date(2026, 11, 15)
+    response = client_for(specialist).post(
+        f"/roadmaps/collections/{collection.pk}/deadline/", {"deadline": "2026-11-15"}
+    )
+    assert response.status_code == 302
+    collection.refresh_from_db()
+    assert collection.deadline == later
+    assert Occurrence.objects.get(pk=part(collection, school_b).occurrence_id).due == later
+    assert Occurrence.objects.get(pk=part(collection, school_a).occurrence_id).due == DEADLINE
+    event = collection.events.get(action=CollectionAction.DEADLINE)
+    assert event.reason == "01.10.2026 → 15.11.2026"
+    with pytest.raises(ValidationError, match="в 2026 или 2027"):
+        collections.collection_deadline_set(
+            collection=collection, user=specialist, deadline=datetime.date(2030, 1, 1)
+        )
+    with pytest.raises(PermissionDenied):
+        collections.collection_deadline_set(
+            collection=collection, user=director_a, deadline=datetime.date(2026, 12, 1)
+        )
