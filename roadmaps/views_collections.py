@@ -3,6 +3,7 @@ template, approval and unlock, the value history, and the uploads (template, sur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -44,6 +45,29 @@ def _messages(exc: ValidationError | PermissionDenied) -> list[str]:
     if isinstance(exc, ValidationError):
         return list(exc.messages)
     return [str(exc)]
+
+
+def _act(
+    request: AuthedHttpRequest,
+    work: Callable[[], Any],
+    *,
+    done: str,
+    refused: str,
+    back: Any,
+) -> HttpResponse:
+    """Run a one-off action, say how it went (the service's reasons when refused), go back."""
+    try:
+        work()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, f"{refused}: " + " ".join(_messages(exc)))
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _reason(request: AuthedHttpRequest) -> str:
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"] if form.is_valid() else ""
 
 
 class CollectionListView(ObjectListView):
@@ -179,17 +203,14 @@ def collection_template(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @role_required(*EDITOR_ROLES)
 def collection_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     collection = _collection(request, pk)
-    try:
-        services.collection_approve(collection=collection, user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "Сбор не утверждён: " + " ".join(_messages(exc)))
-    else:
-        messages.success(
-            request,
-            "Сбор утверждён и закрыт: значения сданных ОО внесены в показатели. Изменения "
-            "больше не принимаются.",
-        )
-    return redirect(collection)
+    return _act(
+        request,
+        lambda: services.collection_approve(collection=collection, user=request.user),
+        done="Сбор утверждён и закрыт: значения сданных ОО внесены в показатели. Изменения "
+        "больше не принимаются.",
+        refused="Сбор не утверждён",
+        back=collection,
+    )
 
 
 @require_POST
@@ -200,32 +221,29 @@ def collection_deadline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Срок не изменён: укажите дату.")
         return redirect(collection)
-    try:
-        services.collection_deadline_set(
+    return _act(
+        request,
+        lambda: services.collection_deadline_set(
             collection=collection, user=request.user, deadline=form.cleaned_data["deadline"]
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "Срок не изменён: " + " ".join(_messages(exc)))
-    else:
-        messages.success(
-            request, "Срок сдачи изменён; задачи ОО, ещё не сдавших данные, перенесены."
-        )
-    return redirect(collection)
+        ),
+        done="Срок сдачи изменён; задачи ОО, ещё не сдавших данные, перенесены.",
+        refused="Срок не изменён",
+        back=collection,
+    )
 
 
 @require_POST
 @role_required(*EDITOR_ROLES)
 def collection_unlock(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     collection = _collection(request, pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.collection_unlock(collection=collection, user=request.user, reason=reason)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "Утверждение не снято: " + " ".join(_messages(exc)))
-    else:
-        messages.success(request, "Утверждение снято; причина записана в журнал сбора.")
-    return redirect(collection)
+    reason = _reason(request)
+    return _act(
+        request,
+        lambda: services.collection_unlock(collection=collection, user=request.user, reason=reason),
+        done="Утверждение снято; причина записана в журнал сбора.",
+        refused="Утверждение не снято",
+        back=collection,
+    )
 
 
 def _submission(request: AuthedHttpRequest, pk: int) -> Submission:
@@ -284,28 +302,27 @@ def submission_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @role_required(*FILLERS)
 def submission_submit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
-    try:
-        services.submission_submit(submission=submission, user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "Не сдано: " + " ".join(_messages(exc)))
-    else:
-        messages.success(request, "Данные сданы.")
-    return redirect("roadmaps:submission_form", pk=submission.pk)
+    return _act(
+        request,
+        lambda: services.submission_submit(submission=submission, user=request.user),
+        done="Данные сданы.",
+        refused="Не сдано",
+        back=submission,
+    )
 
 
 @require_POST
 @role_required(*EDITOR_ROLES)
 def submission_return(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.submission_return(submission=submission, user=request.user, reason=reason)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "Не возвращено: " + " ".join(_messages(exc)))
-    else:
-        messages.success(request, "Данные возвращены ОО на доработку.")
-    return redirect(submission.collection)
+    reason = _reason(request)
+    return _act(
+        request,
+        lambda: services.submission_return(submission=submission, user=request.user, reason=reason),
+        done="Данные возвращены ОО на доработку.",
+        refused="Не возвращено",
+        back=submission.collection,
+    )
 
 
 @role_required()
