@@ -79,6 +79,12 @@ def part(collection: Collection, school: Any) -> Submission:
     return Submission.objects.get(collection=collection, school=school)
 
 
+def hand_in(collection: Collection, school: Any, user: Any, values: dict[str, Any]) -> None:
+    """A school's values saved and handed in, as its director (or a specialist) would."""
+    collections.values_save(submission=part(collection, school), user=user, raw=values)
+    collections.submission_submit(submission=part(collection, school), user=user)
+
+
 def stored(code: str, school: Any = None, year: int = YEAR) -> Decimal | None:
     row = IndicatorValue.objects.filter(
         code=code, year=year, school=school, level="municipality" if school is None else "school"
@@ -250,12 +256,7 @@ def test_only_handed_in_schools_are_stored_and_missing_ones_are_named(
     specialist: Any, school_a: Any, school_b: Any, director_a: Any
 ) -> None:
     collection, code, numerator, denominator = open_share(specialist, school_a.municipality)
-    collections.values_save(
-        submission=part(collection, school_a),
-        user=director_a,
-        raw={numerator: "1", denominator: "4"},
-    )
-    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    hand_in(collection, school_a, director_a, {numerator: "1", denominator: "4"})
     collections.collection_approve(collection=collection, user=specialist)
     assert stored(code, school_a) == Decimal("25.0000")
     assert stored(code, school_b) is None
@@ -404,12 +405,7 @@ def test_the_form_shows_last_years_value(
     before, _code, numerator, denominator = open_share(
         specialist, school_a.municipality, year=YEAR - 1, deadline=datetime.date(2025, 10, 1)
     )
-    collections.values_save(
-        submission=part(before, school_a),
-        user=director_a,
-        raw={numerator: "12345", denominator: "50000"},
-    )
-    collections.submission_submit(submission=part(before, school_a), user=director_a)
+    hand_in(before, school_a, director_a, {numerator: "12345", denominator: "50000"})
     collections.collection_approve(collection=before, user=specialist)
     now, *_ = open_share(specialist, school_a.municipality)
     page = client_for(director_a).get(
@@ -677,10 +673,7 @@ def test_an_identification_rule_reads_a_collected_indicator_like_any_other(
         (director_a, school_a, ("2", "8")),
         (director_b, school_b, ("6", "8")),
     ):
-        collections.values_save(
-            submission=part(collection, school), user=director, raw={numerator: a, denominator: b}
-        )
-        collections.submission_submit(submission=part(collection, school), user=director)
+        hand_in(collection, school, director, {numerator: a, denominator: b})
     collections.collection_approve(collection=collection, user=specialist)
     higher = catalogue.CATALOGUE[code].higher_is_better
     if higher is None:
@@ -748,10 +741,7 @@ def test_the_tracker_shows_the_schools_of_a_state(
     client_for: Any, specialist: Any, school_a: Any, school_b: Any, director_a: Any
 ) -> None:
     collection, _code, numerator, denominator = open_share(specialist, school_a.municipality)
-    collections.values_save(
-        submission=part(collection, school_a), user=director_a, raw={numerator: 1, denominator: 2}
-    )
-    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    hand_in(collection, school_a, director_a, {numerator: 1, denominator: 2})
     client = client_for(specialist)
 
     def tracker(state: str) -> str:
@@ -770,10 +760,7 @@ def test_the_directors_home_page_names_what_his_school_has_to_hand_in(
     collection, _code, numerator, denominator = open_share(specialist, school_a.municipality)
     home = client_for(director_a).get("/").content.decode()
     assert "Сбор данных: ждут вашу ОО" in home and collection.title[:40] in home
-    collections.values_save(
-        submission=part(collection, school_a), user=director_a, raw={numerator: 1, denominator: 2}
-    )
-    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    hand_in(collection, school_a, director_a, {numerator: 1, denominator: 2})
     assert "Сбор данных: ждут вашу ОО" not in client_for(director_a).get("/").content.decode()
 
 
@@ -782,12 +769,7 @@ def test_the_school_card_shows_the_schools_collected_values(
 ) -> None:
     collection, code, numerator, denominator = open_share(specialist, school_a.municipality)
     for school, values in ((school_a, ("1", "4")), (school_b, ("3", "4"))):
-        collections.values_save(
-            submission=part(collection, school),
-            user=specialist,
-            raw={numerator: values[0], denominator: values[1]},
-        )
-        collections.submission_submit(submission=part(collection, school), user=specialist)
+        hand_in(collection, school, specialist, {numerator: values[0], denominator: values[1]})
     collections.collection_approve(collection=collection, user=specialist)
     page = client_for(director_a).get(f"/analytics/schools/{school_a.pk}/").content.decode()
     table = page[page.index('id="school-monitoring"') :]
@@ -805,10 +787,7 @@ def test_an_extended_deadline_moves_the_tasks_not_yet_done_and_is_recorded(
     collection, _code, numerator, denominator = open_share(
         specialist, school_a.municipality, task=task
     )
-    collections.values_save(
-        submission=part(collection, school_a), user=director_a, raw={numerator: 1, denominator: 2}
-    )
-    collections.submission_submit(submission=part(collection, school_a), user=director_a)
+    hand_in(collection, school_a, director_a, {numerator: 1, denominator: 2})
     later = datetime.date(2026, 11, 15)
     response = client_for(specialist).post(
         f"/roadmaps/collections/{collection.pk}/deadline/", {"deadline": "2026-11-15"}
