@@ -58,6 +58,8 @@ def known_indicators() -> dict[str, tuple[str, str, bool | None]]:
     known = {
         code: (indicator.name, indicator.unit, indicator.higher_is_better)
         for code, indicator in catalogue.CATALOGUE.items()
+        # a collected text is not a number a threshold could judge (nor in the store)
+        if indicator.collect is None or indicator.collect.kind != "text"
     }
     known[ident.CONTEXT_INDEX] = ("ИСБШ — индекс социального благополучия школы", "", True)
     return known
