@@ -35,6 +35,7 @@ from roadmaps.forms_collections import (
 )
 from roadmaps.models import Collection, Submission, SubmissionStatus
 from roadmaps.services_surveys import SURVEYS, survey_indicators
+from roadmaps.services_templates import COLLECTIONS
 from roadmaps.tables_collections import CollectionTable
 from schools.models import Municipality
 
@@ -348,7 +349,7 @@ def submission_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 class CollectionImportPages(ImportPages):
     """A filled template: a director's for his school, the department's for any."""
 
-    flow = services.COLLECTIONS
+    flow = COLLECTIONS
     namespace = "roadmaps"
     prefix = "collection_import"
     path = "collections/import/"

@@ -29,6 +29,7 @@ from roadmaps.models import (
     Submission,
     SubmissionStatus,
 )
+from roadmaps.services_templates import COLLECTIONS
 from tests.factories import MunicipalityFactory, SchoolFactory, UserFactory
 from tests.roadmaps.builders import make_roadmap, make_task
 
@@ -421,7 +422,7 @@ def test_the_form_shows_last_years_value(
 
 def upload(user: Any, collection: Collection, data: bytes, capture: Any) -> CollectionUpload:
     stored_upload: CollectionUpload = upload_store(
-        collections.COLLECTIONS,
+        COLLECTIONS,
         user=user,
         filename="sbor.xlsx",
         data=data,
@@ -430,7 +431,7 @@ def upload(user: Any, collection: Collection, data: bytes, capture: Any) -> Coll
     )
     if stored_upload.status == UploadStatus.CHECKED:
         with capture(execute=True):
-            upload_confirm(collections.COLLECTIONS, upload_id=stored_upload.pk, user=user)
+            upload_confirm(COLLECTIONS, upload_id=stored_upload.pk, user=user)
         stored_upload.refresh_from_db()
     return stored_upload
 
