@@ -69,6 +69,7 @@ def tracker(collection: Collection, user: User) -> list[Submission]:
         Submission.objects.for_user(user)
         .filter(collection=collection)
         .select_related("school", "submitted_by")
+        .prefetch_related("values")
         .order_by(F("school__short_name").asc(nulls_last=True))
     )
 
@@ -167,3 +168,41 @@ def value_history(submission: Submission) -> list[Any]:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
+
+
+def values_table(collection: Collection, user: User) -> tuple[list[str], list[list[Any]]]:
+    """The collection's values as a sheet: a row per school (and the municipality) the user
+    sees, its state, and a column per indicator — the shares derived from their counts.
+    Numbers stay numbers (Decimal), yes / no and documents are words, texts as typed."""
+    indicators = catalogue.collected_in(collection.indicators)
+    collects = catalogue.collects()
+    header = ["ОО", "Логин", "Состояние", *(i.name for i in indicators)]
+    rows: list[list[Any]] = []
+    for submission in tracker(collection, user):
+        typed = {v.code: v for v in submission.values.all()}
+        numbers = {code: v.value for code, v in typed.items()}
+        derived = col.school_values(collection.indicators, numbers, collects)
+        cells: list[Any] = []
+        for indicator in indicators:
+            collect = indicator.collect
+            assert collect is not None
+            value = typed.get(indicator.code)
+            if collect.derived:
+                cells.append(derived.get(indicator.code))
+            elif value is None:
+                cells.append(None)
+            elif collect.kind == col.BOOL:
+                cells.append("да" if value.value else "нет")
+            elif collect.kind in (col.TEXT, col.DOCUMENT):
+                cells.append(value.text or ("нет" if value.value == 0 else ""))
+            else:
+                cells.append(value.value)
+        rows.append(
+            [
+                submission.school.short_name if submission.school else "Муниципалитет",
+                submission.school.login if submission.school else "",
+                submission.get_status_display(),
+                *cells,
+            ]
+        )
+    return header, rows

@@ -15,6 +15,7 @@ urlpatterns: list[Any] = [
     path(
         "collections/<int:pk>/template.xlsx", views.collection_template, name="collection_template"
     ),
+    path("collections/<int:pk>/values.xlsx", views.collection_values, name="collection_values"),
     path("collections/<int:pk>/approve/", views.collection_approve, name="collection_approve"),
     path("collections/<int:pk>/unlock/", views.collection_unlock, name="collection_unlock"),
     path("collections/<int:pk>/deadline/", views.collection_deadline, name="collection_deadline"),

@@ -4,6 +4,7 @@ template, approval and unlock, the value history, and the uploads (template, sur
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from assessments import catalogue
 from assessments import collected as col
+from msoko import formatting
 from msoko.access import AuthedHttpRequest, role_required
 from msoko.choices import EDITOR_ROLES, Role
-from msoko.exports import XLSX_TYPE, download, xlsx_bytes
+from msoko.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, download, xlsx_bytes
 from msoko.querysets import user_municipality_id
 from msoko.views import ImportPages, ObjectListView
 from roadmaps import selectors_collections as selectors
@@ -198,6 +200,20 @@ def collection_template(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
     filename, content_type, content = CollectionTemplateExport(collection, submissions).render()
     return download(filename, content_type, content)
+
+
+@role_required()
+def collection_values(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The values as a sheet (XLSX, or CSV with ?format=csv): a row per school the user sees."""
+    collection = _collection(request, pk)
+    header, rows = selectors.values_table(collection, request.user)
+    name = f"sbor-{collection.pk}-{collection.year}-znacheniya"
+    if request.GET.get("format") == "csv":
+        cells = [
+            [formatting.csv_number(v) if isinstance(v, Decimal) else v for v in row] for row in rows
+        ]
+        return download(f"{name}.csv", CSV_TYPE, csv_bytes(header, cells))
+    return download(f"{name}.xlsx", XLSX_TYPE, xlsx_bytes([("Значения", header, rows)]))
 
 
 @require_POST

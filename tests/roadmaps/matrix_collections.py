@@ -29,6 +29,7 @@ CASES: dict[str, Case] = {
     "roadmaps:collection_create": Case(editors_only()),
     "roadmaps:collection_detail": Case(OWN_SCHOOL, args=_a("collection")),
     "roadmaps:collection_template": Case(FILLERS, args=_a("collection")),
+    "roadmaps:collection_values": Case(OWN_SCHOOL, args=_a("collection")),
     "roadmaps:collection_approve": Case(editors_only(302), args=_a("collection"), method="post"),
     "roadmaps:collection_unlock": Case(editors_only(302), args=_a("collection"), method="post"),
     "roadmaps:collection_deadline": Case(editors_only(302), args=_a("collection"), method="post"),

@@ -808,3 +808,32 @@ def test_an_extended_deadline_moves_the_tasks_not_yet_done_and_is_recorded(
         collections.collection_deadline_set(
             collection=collection, user=director_a, deadline=datetime.date(2026, 12, 1)
         )
+
+
+def test_the_values_sheet_has_a_row_per_school_with_the_derived_shares(
+    client_for: Any, specialist: Any, school_a: Any, school_b: Any, director_a: Any
+) -> None:
+    collection, code, numerator, denominator = open_share(specialist, school_a.municipality)
+    hand_in(collection, school_a, director_a, {numerator: "1", denominator: "3"})
+    response = client_for(specialist).get(f"/roadmaps/collections/{collection.pk}/values.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    name = catalogue.CATALOGUE[code].name
+    assert rows[0][:3] == ("ОО", "Логин", "Состояние") and name in rows[0]
+    mine = next(r for r in rows if r[1] == school_a.login)
+    assert mine[2] == "Сдано" and mine[rows[0].index(name)] == pytest.approx(33.3333)
+    other = next(r for r in rows if r[1] == school_b.login)
+    assert other[2] == "Не начато" and other[rows[0].index(name)] is None
+    csv = (
+        client_for(specialist)
+        .get(f"/roadmaps/collections/{collection.pk}/values.xlsx?format=csv")
+        .content.decode("utf-8-sig")
+    )
+    assert "33,3333" in csv
+    # A director's sheet holds his school only.
+    own = load_workbook(
+        io.BytesIO(
+            client_for(director_a).get(f"/roadmaps/collections/{collection.pk}/values.xlsx").content
+        )
+    )
+    assert [r[1] for r in own.active.iter_rows(min_row=2, values_only=True)] == [school_a.login]
