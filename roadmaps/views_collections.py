@@ -39,7 +39,7 @@ from roadmaps.models import Collection, Submission, SubmissionStatus
 from roadmaps.services_surveys import SURVEYS, survey_indicators
 from roadmaps.services_templates import COLLECTIONS
 from roadmaps.tables_collections import CollectionTable
-from schools.models import Municipality
+from schools.models import Municipality, School
 
 FILLERS = (Role.SPECIALIST, Role.ADMIN, Role.DIRECTOR)
 
@@ -112,6 +112,11 @@ def _municipality(request: AuthedHttpRequest) -> Municipality:
 def collection_create(request: AuthedHttpRequest) -> HttpResponse:
     municipality = _municipality(request)
     form = CollectionForm(request.POST or None, municipality=municipality)
+    candidates = list(
+        School.objects.filter(municipality=municipality, is_active=True).order_by("short_name")
+    )
+    wanted = set(request.POST.getlist("schools"))
+    chosen = [school for school in candidates if str(school.pk) in wanted]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,6 +129,7 @@ def collection_create(request: AuthedHttpRequest) -> HttpResponse:
                 rotation=data["rotation"],
                 task=data["task"],
                 indicators=request.POST.getlist("indicators") or None,
+                schools=chosen or None,
                 title=data["title"],
             )
         except ValidationError as exc:
@@ -142,6 +148,7 @@ def collection_create(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "municipality": municipality,
             "groups": set_groups(request.POST.getlist("indicators")),
+            "candidates": [(school, school in chosen) for school in candidates],
         },
     )
 

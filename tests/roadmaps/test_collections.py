@@ -837,3 +837,25 @@ def test_the_values_sheet_has_a_row_per_school_with_the_derived_shares(
         )
     )
     assert [r[1] for r in own.active.iter_rows(min_row=2, values_only=True)] == [school_a.login]
+
+
+def test_a_collection_may_ask_only_the_schools_ticked(
+    client_for: Any, specialist: Any, school_a: Any, school_b: Any
+) -> None:
+    specialist.municipality = school_a.municipality
+    specialist.save()
+    set_code, code, _numerator, _denominator = share()
+    response = client_for(specialist).post(
+        "/roadmaps/collections/new/",
+        {
+            "set_code": set_code,
+            "year": YEAR,
+            "deadline": "2026-10-01",
+            "rotation": "1",
+            "indicators": [code],
+            "schools": [str(school_b.pk)],
+        },
+    )
+    assert response.status_code == 302
+    collection = Collection.objects.get()
+    assert [s.school for s in collection.submissions.all()] == [school_b]
