@@ -428,8 +428,9 @@ class DirectionSummary:
     direction: DirectionInfo
     indicators: int  # collected indicators of the direction
     with_value: int  # of them, with a stored municipal value in the year
-    with_target: int
+    with_target: int  # of those with a value, with a target to judge them by
     met: int
+    targets: int = 0  # indicators of the direction with a target, with a value or not
 
 
 def overview(user: User, municipality: Municipality | None, year: int) -> list[DirectionSummary]:
@@ -463,6 +464,11 @@ def overview(user: User, municipality: Municipality | None, year: int) -> list[D
                 indicators=len(items),
                 with_value=len(stored),
                 with_target=sum(
+                    1
+                    for i in stored
+                    if i.collect is not None and i.collect.target_value is not None
+                ),
+                targets=sum(
                     1 for i in items if i.collect is not None and i.collect.target_value is not None
                 ),
                 met=sum(

@@ -259,6 +259,18 @@ def test_the_list_counts_each_directions_stored_values(
     assert cells[0] == str(len(codes))
     assert cells[1] == str(len(stored_codes))
     assert len(stored_codes) >= 1
+    # A direction with targets but no value of the year says so, not «0 из N».
+    empty = next(
+        d.code
+        for d in selectors_directions.directions()
+        if d.code != share.direction
+        and any(
+            i.collect and i.collect.target_value is not None
+            for i in selectors_directions.collected_of(d.code)
+        )
+    )
+    other = html[html.index(f'href="{reverse("reports:direction", args=[empty])}?') :]
+    assert "нет данных" in other.split("</tr>", 1)[0]
 
 
 def test_the_list_without_any_values_says_so(
