@@ -270,13 +270,22 @@ def _occurrence(collection: Collection, school: School) -> Occurrence | None:
 
 
 def _overlaps(
-    municipality: Municipality, year: int, codes: list[str], schools: list[School]
+    municipality: Municipality,
+    year: int,
+    codes: list[str],
+    schools: list[School],
+    *,
+    besides: Collection | None = None,
 ) -> list[str]:
-    """An indicator of the year may be asked of a school by one collection only."""
+    """An indicator of the year may be asked of a school by one collection only (`besides`:
+    the collection itself, when a school is added to it)."""
     wanted = set(codes)
     ids = {s.pk for s in schools}
     problems = []
-    for other in Collection.objects.filter(municipality=municipality, year=year):
+    others = Collection.objects.filter(municipality=municipality, year=year)
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    for other in others:
         common = wanted & set(other.indicators)
         if not common:
             continue
@@ -630,6 +639,41 @@ def collection_unlock(*, collection: Collection, user: User, reason: str) -> Col
         collection=collection, action=CollectionAction.UNLOCKED, user=user, reason=reason
     )
     return collection
+
+
+@transaction.atomic
+def collection_school_add(*, collection: Collection, user: User, school: School) -> Submission:
+    """Ask one more school (a new one, or one left out): its row in the tracker, its task
+    in «Мои задачи», a line in the journal."""
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    if not is_department(user):
+        raise PermissionDenied("Состав ОО сбора меняет специалист управления.")
+    if collection.locked:
+        raise ValidationError(locked_message(collection))
+    if school.municipality_id != collection.municipality_id:
+        raise ValidationError(f"{school.short_name} — ОО другого муниципалитета.")
+    if collection.submissions.filter(school=school).exists():
+        raise ValidationError(f"{school.short_name} уже в сборе.")
+    problems = _overlaps(
+        collection.municipality,
+        collection.year,
+        collection.indicators,
+        [school],
+        besides=collection,
+    )
+    if problems:
+        raise ValidationError(problems)
+    submission = Submission.objects.create(
+        collection=collection, school=school, occurrence=_occurrence(collection, school)
+    )
+    CollectionEvent.objects.create(
+        collection=collection,
+        action=CollectionAction.SCHOOLS,
+        school=school,
+        user=user,
+        reason=f"добавлена {school.short_name}",
+    )
+    return submission
 
 
 @transaction.atomic

@@ -19,6 +19,9 @@ urlpatterns: list[Any] = [
     path("collections/<int:pk>/approve/", views.collection_approve, name="collection_approve"),
     path("collections/<int:pk>/unlock/", views.collection_unlock, name="collection_unlock"),
     path("collections/<int:pk>/deadline/", views.collection_deadline, name="collection_deadline"),
+    path(
+        "collections/<int:pk>/schools/", views.collection_school_add, name="collection_school_add"
+    ),
     path("collections/submissions/<int:pk>/", views.submission_form, name="submission_form"),
     path(
         "collections/submissions/<int:pk>/submit/",

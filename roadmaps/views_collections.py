@@ -190,6 +190,13 @@ def collection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "is_department": services.is_department(request.user),
             "reason_form": ReasonForm(),
             "kinds": col.KINDS,
+            "addable": School.objects.filter(
+                municipality_id=collection.municipality_id, is_active=True
+            )
+            .exclude(pk__in=[row.school_id for row in schools])
+            .order_by("short_name")
+            if services.is_department(request.user) and not collection.locked
+            else [],
         },
     )
 
@@ -252,6 +259,30 @@ def collection_deadline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
         done="Срок сдачи изменён; задачи ОО, ещё не сдавших данные, перенесены.",
         refused="Срок не изменён",
+        back=collection,
+    )
+
+
+@require_POST
+@role_required(*EDITOR_ROLES)
+def collection_school_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    collection = _collection(request, pk)
+    wanted = request.POST.get("school", "")
+    school = (
+        School.objects.filter(municipality_id=collection.municipality_id, pk=wanted).first()
+        if wanted.isdigit()
+        else None
+    )
+    if school is None:
+        messages.error(request, "ОО не добавлена: выберите ОО этого муниципалитета.")
+        return redirect(collection)
+    return _act(
+        request,
+        lambda: services.collection_school_add(
+            collection=collection, user=request.user, school=school
+        ),
+        done=f"{school.short_name} добавлена в сбор; задача — в её «Мои задачи».",
+        refused="ОО не добавлена",
         back=collection,
     )
 

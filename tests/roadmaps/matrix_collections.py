@@ -32,6 +32,12 @@ CASES: dict[str, Case] = {
     "roadmaps:collection_values": Case(OWN_SCHOOL, args=_a("collection")),
     "roadmaps:collection_approve": Case(editors_only(302), args=_a("collection"), method="post"),
     "roadmaps:collection_unlock": Case(editors_only(302), args=_a("collection"), method="post"),
+    "roadmaps:collection_school_add": Case(
+        editors_only(302),
+        args=_a("collection"),
+        method="post",
+        data={"school": "0"},
+    ),
     "roadmaps:collection_deadline": Case(editors_only(302), args=_a("collection"), method="post"),
     "roadmaps:submission_form": Case(OWN_SCHOOL, args=_a("submission")),
     "roadmaps:submission_submit": Case(FILLERS_POST, args=_a("submission"), method="post"),

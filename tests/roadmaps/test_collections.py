@@ -859,3 +859,26 @@ def test_a_collection_may_ask_only_the_schools_ticked(
     assert response.status_code == 302
     collection = Collection.objects.get()
     assert [s.school for s in collection.submissions.all()] == [school_b]
+
+
+def test_a_school_added_later_gets_its_row_and_task(
+    client_for: Any, specialist: Any, school_a: Any
+) -> None:
+    roadmap = make_roadmap(specialist, municipality=school_a.municipality)
+    task = make_task(roadmap, "5")
+    collection, *_ = open_share(specialist, school_a.municipality, task=task)
+    newcomer = SchoolFactory(municipality=school_a.municipality, short_name="МБОУ СОШ № 99")
+    client = client_for(specialist)
+    assert newcomer.short_name in client.get(collection.get_absolute_url()).content.decode()
+    response = client.post(
+        f"/roadmaps/collections/{collection.pk}/schools/", {"school": newcomer.pk}
+    )
+    assert response.status_code == 302
+    added = part(collection, newcomer)
+    assert added.occurrence is not None and added.occurrence.due == DEADLINE
+    assert collection.events.filter(action=CollectionAction.SCHOOLS, school=newcomer).exists()
+    with pytest.raises(ValidationError, match="уже в сборе"):
+        collections.collection_school_add(collection=collection, user=specialist, school=newcomer)
+    stranger = SchoolFactory(municipality=MunicipalityFactory(oktmo="99999000", name="Другой"))
+    with pytest.raises(ValidationError, match="другого муниципалитета"):
+        collections.collection_school_add(collection=collection, user=specialist, school=stranger)
