@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -72,6 +73,9 @@ class SchoolQuerySet(ScopedQuerySet):
         )
 
 
+LEGAL_FORM = re.compile(r"^[МГЧН][БАК]?ОУ\s+")
+
+
 class School(models.Model):
     """An educational organisation (ОО): a school, a kindergarten or an УДО.
 
@@ -129,6 +133,12 @@ class School(models.Model):
     @property
     def is_general(self) -> bool:
         return self.family == OrgFamily.GENERAL
+
+    @property
+    def bar_label(self) -> str:
+        """The name beside its bar in a chart: the legal form says nothing there (every
+        school has one) — «МБОУ СОШ № 1» → «СОШ № 1»; the rest is kept whole."""
+        return LEGAL_FORM.sub("", self.short_name)
 
 
 class SocialPassportQuerySet(ScopedQuerySet):

@@ -6,7 +6,6 @@ figures are computed by the job after each olympiad import.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -37,25 +36,16 @@ def awarded_chart(summary: selectors.Summary, own: School | None = None) -> char
             f"ВсОШ {summary.year}, {summary.stage_label} этап: победителей и призёров "
             "на 100 обучающихся"
         ),
-        categories=tuple(_short(line.school.short_name) for line in lines),
+        categories=tuple(line.school.bar_label for line in lines),
         series=charts.Series(
             "Победителей и призёров на 100",
             tuple(line.figures.awarded_per_100 for line in lines),
         ),
         reference=total,
         reference_label="Муниципалитет",
-        highlight=_short(own.short_name) if own is not None else None,
+        highlight=own.bar_label if own is not None else None,
         highlight_name="Моя организация",
     )
-
-
-# The legal form before a school's name says nothing beside its bar (every school has one):
-# «МБОУ СОШ № 1» → «СОШ № 1». The rest is kept whole: the chart wraps a long name.
-LEGAL_FORM = re.compile(r"^[МГЧН][БАК]?ОУ\s+")
-
-
-def _short(name: str) -> str:
-    return LEGAL_FORM.sub("", name)
 
 
 @role_required()

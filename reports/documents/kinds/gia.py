@@ -18,7 +18,6 @@ reads them). Sections:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -102,12 +101,6 @@ def _fmt(code: str, value: Any) -> str:
 
 
 # The legal form before a school's name says nothing beside its bar (as on the olympiad page).
-LEGAL_FORM = re.compile(r"^[МГЧН][БАК]?ОУ\s+")
-
-
-def _short(name: str) -> str:
-    """«МБОУ СОШ № 1» → «СОШ № 1» beside a bar (every school has a legal form)."""
-    return LEGAL_FORM.sub("", name)
 
 
 @dataclass
@@ -216,6 +209,44 @@ def _n(row: IndicatorValue | None) -> str:
 SMALL_NOTE = (
     f"* — менее {SMALL} участников: доли по такой выборке малоинформативны и приводятся справочно."
 )
+
+
+def _by_school(
+    section: Section,
+    store: Store,
+    code: str,
+    year: int,
+    subject_id: int,
+    schools: list[School],
+    *,
+    title: str,
+    series: str,
+    **chart: Any,
+) -> None:
+    """Under a schools table: the small-sample note where a school has fewer than SMALL
+    participants, and the schools' values of `code` as bars against the municipality."""
+    if any((r := store.row(code, year, subject_id, s.pk, SCHOOL)) and r.n < SMALL for s in schools):
+        section.add(Paragraph(SMALL_NOTE))
+    lines = [
+        (s, v)
+        for s in schools
+        if (v := store.value(code, year, subject_id, s.pk, SCHOOL)) is not None
+    ]
+    lines.sort(key=lambda item: (-item[1], item[0].short_name))
+    if lines:
+        section.add(
+            Figure(
+                charts.HBarChart(
+                    title=title,
+                    categories=tuple(s.bar_label for s, _ in lines),
+                    series=charts.Series(series, tuple(v for _, v in lines)),
+                    places=1,
+                    reference=store.value(code, year, subject_id),
+                    reference_label="Муниципалитет",
+                    **chart,
+                )
+            )
+        )
 
 
 @report
@@ -345,31 +376,17 @@ class GiaReport(Report):
             ]
         )
         section.add(Table(f"ЕГЭ {year}, {subject.name}: результаты по ОО", header, rows))
-        if any(
-            (r := store.row("ege.mean_test", year, subject.pk, s.pk, SCHOOL)) and r.n < SMALL
-            for s in schools
-        ):
-            section.add(Paragraph(SMALL_NOTE))
-        lines = [
-            (s, v)
-            for s in schools
-            if (v := store.value("ege.mean_test", year, subject.pk, s.pk, SCHOOL)) is not None
-        ]
-        lines.sort(key=lambda item: (-item[1], item[0].short_name))
-        if lines:
-            section.add(
-                Figure(
-                    charts.HBarChart(
-                        title=f"ЕГЭ {year}, {subject.name}: средний тестовый балл по ОО",
-                        categories=tuple(_short(s.short_name) for s, _ in lines),
-                        series=charts.Series("Средний тестовый балл", tuple(v for _, v in lines)),
-                        places=1,
-                        maximum=100,
-                        reference=store.value("ege.mean_test", year, subject.pk),
-                        reference_label="Муниципалитет",
-                    )
-                )
-            )
+        _by_school(
+            section,
+            store,
+            "ege.mean_test",
+            year,
+            subject.pk,
+            schools,
+            title=f"ЕГЭ {year}, {subject.name}: средний тестовый балл по ОО",
+            series="Средний тестовый балл",
+            maximum=100,
+        )
         # schools well above the municipality below the minimum
         code = (
             "ege.below_min"
@@ -683,31 +700,17 @@ class GiaReport(Report):
                 rows,
             )
         )
-        if any(
-            (r := store.row("oge.fail_share", year, subject.pk, s.pk, SCHOOL)) and r.n < SMALL
-            for s in schools
-        ):
-            section.add(Paragraph(SMALL_NOTE))
-        lines = [
-            (s, v)
-            for s in schools
-            if (v := store.value("oge.fail_share", year, subject.pk, s.pk, SCHOOL)) is not None
-        ]
-        lines.sort(key=lambda item: (-item[1], item[0].short_name))
-        if lines:
-            section.add(
-                Figure(
-                    charts.HBarChart(
-                        title=f"ОГЭ {year}, {subject.name}: доля «2» по ОО",
-                        categories=tuple(_short(s.short_name) for s, _ in lines),
-                        series=charts.Series("Доля «2»", tuple(v for _, v in lines)),
-                        unit="%",
-                        places=1,
-                        reference=now_total,
-                        reference_label="Муниципалитет",
-                    )
-                )
-            )
+        _by_school(
+            section,
+            store,
+            "oge.fail_share",
+            year,
+            subject.pk,
+            schools,
+            title=f"ОГЭ {year}, {subject.name}: доля «2» по ОО",
+            series="Доля «2»",
+            unit="%",
+        )
         high = self._high(store, "oge.fail_share", year, subject.pk, schools, now_total)
         if high:
             text = (

@@ -17,7 +17,6 @@ A year without stored ВсОШ figures raises NoData.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -56,11 +55,6 @@ OF_STAGE = {
     "regional": "регионального",
     "final": "заключительного",
 }
-LEGAL_FORM = re.compile(r"^[МГЧН][БАК]?ОУ\s+")  # as on the olympiad page
-
-
-def _short(name: str) -> str:
-    return LEGAL_FORM.sub("", name)
 
 
 def _count(value: int | None) -> str:
@@ -310,7 +304,7 @@ class VsoshReport(Report):
                 Figure(
                     charts.HBarChart(
                         title=f"ВсОШ {year}, {label} этап: {name.lower()}",
-                        categories=tuple(_short(s.short_name) for s, _ in lines),
+                        categories=tuple(s.bar_label for s, _ in lines),
                         series=charts.Series(name, tuple(v for _, v in lines)),
                         places=1,
                         reference=getattr(total, attr) if total else None,
