@@ -447,5 +447,10 @@ def collected_in(codes: Iterable[str]) -> list[Indicator]:
     return [CATALOGUE[c] for c in codes if c in CATALOGUE and CATALOGUE[c].collect is not None]
 
 
+_COLLECTS = {code: i.collect for code, i in CATALOGUE.items() if i.collect is not None}
+
+
 def collects() -> dict[str, _collected.Collect]:
-    return {code: i.collect for code, i in CATALOGUE.items() if i.collect is not None}
+    """code → how it is collected, of every collected indicator (built once: the catalogue
+    does not change after it is loaded)."""
+    return _COLLECTS

@@ -126,9 +126,9 @@ class Collect:
             return "реквизиты или ссылка (http/https)"
         parts = ["целое число" if self.integer else "число"]
         if self.minimum is not None:
-            parts.append(f"не меньше {_plain(self.minimum)}")
+            parts.append(f"не меньше {plain_number(self.minimum)}")
         if self.maximum is not None:
-            parts.append(f"не больше {_plain(self.maximum)}")
+            parts.append(f"не больше {plain_number(self.maximum)}")
         return ", ".join(parts)
 
     def target_met(self, value: Decimal | None) -> bool | None:
@@ -176,15 +176,19 @@ class Collect:
 
     def check_number(self, number: Decimal) -> Decimal:
         if self.integer and number != number.to_integral_value():
-            raise ValueProblem(f"{_plain(number)} — нужно целое число")
+            raise ValueProblem(f"{plain_number(number)} — нужно целое число")
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
-                raise ValueProblem(f"{_plain(number)} — отрицательное значение недопустимо")
-            raise ValueProblem(f"{_plain(number)} — меньше допустимого {_plain(self.minimum)}")
+                raise ValueProblem(f"{plain_number(number)} — отрицательное значение недопустимо")
+            raise ValueProblem(
+                f"{plain_number(number)} — меньше допустимого {plain_number(self.minimum)}"
+            )
         if self.maximum is not None and number > self.maximum:
             if self.kind == SHARE and self.maximum == HUNDRED:
-                raise ValueProblem(f"{_plain(number)} % — доля не может быть больше 100 %")
-            raise ValueProblem(f"{_plain(number)} — больше допустимого {_plain(self.maximum)}")
+                raise ValueProblem(f"{plain_number(number)} % — доля не может быть больше 100 %")
+            raise ValueProblem(
+                f"{plain_number(number)} — больше допустимого {plain_number(self.maximum)}"
+            )
         return number
 
 
@@ -205,7 +209,7 @@ class IndicatorSet:
         return f"{self.direction} — {self.title}" if self.direction[:1].isdigit() else self.title
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     """A number in a message: «12,5», «3» (not the display format: no grouping)."""
     text = format(number.normalize(), "f") if number == number.normalize() else str(number)
     if "." in text:
@@ -241,11 +245,11 @@ def share_problem(name: str, numerator: Decimal | None, denominator: Decimal | N
         return None
     if numerator > denominator:
         return (
-            f"«{name}»: числитель {_plain(numerator)} больше знаменателя {_plain(denominator)}"
+            f"«{name}»: числитель {plain_number(numerator)} больше знаменателя {plain_number(denominator)}"
             " — доля была бы больше 100 %"
         )
     if denominator == 0 and numerator:
-        return f"«{name}»: знаменатель 0 при числителе {_plain(numerator)}"
+        return f"«{name}»: знаменатель 0 при числителе {plain_number(numerator)}"
     return None
 
 

@@ -17,11 +17,16 @@ class BooleanMarkColumn(tables.BooleanColumn):
         return "да" if value else "нет"
 
 
+def num(**kwargs: Any) -> dict[str, Any]:
+    """A column's keyword arguments with its cells and heading right-aligned (numbers)."""
+    return {"attrs": {"td": {"class": "num"}, "th": {"class": "num"}}, **kwargs}
+
+
 class DecimalColumn(tables.Column):
     """A number rounded half up: «87,1» on the page, 87.1 as a number in exports."""
 
     def __init__(self, *args: Any, places: int = 1, **kwargs: Any) -> None:
-        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("attrs", num()["attrs"])
         super().__init__(*args, **kwargs)
         self.places = places
 

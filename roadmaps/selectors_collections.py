@@ -97,13 +97,13 @@ class FormRow:
         if self.typed is not None:
             return str(self.typed)
         if self.value is None:
-            return col._plain(self.suggested[0]) if self.suggested else ""
+            return col.plain_number(self.suggested[0]) if self.suggested else ""
         kind = self.collect.kind
         if kind == col.BOOL:
             return "да" if self.value.value else "нет" if self.value.value is not None else ""
         if kind in (col.TEXT, col.DOCUMENT):
             return self.value.text or ("нет" if self.value.value == 0 else "")
-        return "" if self.value.value is None else col._plain(self.value.value)
+        return "" if self.value.value is None else col.plain_number(self.value.value)
 
 
 def form_rows(submission: Submission, typed: dict[str, Any] | None = None) -> list[FormRow]:

@@ -531,9 +531,11 @@ def collection_values(collection: Collection) -> list[YearValue]:
         .prefetch_related("values")
         .order_by("school__login")
     )
-    municipal: dict[str, Decimal | None] = {}
-    for submission in collection.submissions.filter(school=None).prefetch_related("values"):
-        municipal = {row.code: row.value for row in submission.values.all()}
+    municipal = dict(
+        CollectedValue.objects.filter(
+            submission__collection=collection, submission__school=None
+        ).values_list("code", "value")
+    )
     for submission in submissions:
         if submission.school_id is None:
             continue
@@ -583,10 +585,11 @@ def collection_approve(*, collection: Collection, user: User) -> Collection:
         .values_list("status", "n")
     )
     municipal = collection.submissions.filter(school=None).first()
-    if municipal is not None and missing_values(municipal):
+    missing = missing_values(municipal) if municipal is not None else []
+    if missing:
         raise ValidationError(
             "Заполните показатели муниципалитета: "
-            + "; ".join(f"«{i.name}»" for i in missing_values(municipal))
+            + "; ".join(f"«{i.name}»" for i in missing)
             + "."
         )
     if not counts.get(SubmissionStatus.SUBMITTED) and municipal is None:

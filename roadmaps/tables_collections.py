@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 
+from msoko.tables import num
 from roadmaps.models import Collection
-
-
-def _num(**kwargs: Any) -> dict[str, Any]:
-    return {"attrs": {"td": {"class": "num"}, "th": {"class": "num"}}, **kwargs}
 
 
 class CollectionTable(tables.Table):
     """A row per collection with the tracker's counts (annotated by the selector)."""
 
     title = tables.Column("Сбор", linkify=True)
-    year = tables.Column("Год", **_num())
+    year = tables.Column("Год", **num())
     deadline = tables.DateColumn(format="d.m.Y", verbose_name="Срок сдачи")
-    schools = tables.Column("ОО", **_num())
-    submitted = tables.Column("Сдали", **_num())
-    returned = tables.Column("На доработке", **_num())
-    missing = tables.Column("Не сдали", **_num())
+    schools = tables.Column("ОО", **num())
+    submitted = tables.Column("Сдали", **num())
+    returned = tables.Column("На доработке", **num())
+    missing = tables.Column("Не сдали", **num())
     status = tables.Column("Статус")
 
     class Meta:

@@ -9,12 +9,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from msoko import formatting
-from msoko.tables import DecimalColumn
+from msoko.tables import DecimalColumn, num
 from roadmaps.selectors_risks import Progress
-
-
-def _num(**kwargs: Any) -> dict[str, Any]:
-    return {"attrs": {"td": {"class": "num"}, "th": {"class": "num"}}, **kwargs}
 
 
 class ProgrammeOverviewTable(tables.Table):
@@ -23,14 +19,14 @@ class ProgrammeOverviewTable(tables.Table):
     school_name = tables.Column(
         "ОО", linkify=lambda record: record.profile_url, order_by=("school_name",)
     )
-    risks_selected = tables.Column("Рисков выбрано", **_num())
+    risks_selected = tables.Column("Рисков выбрано", **num())
     risk_titles = tables.Column("Выбранные риски", orderable=False)
     has_programme = tables.Column("Программа", order_by=("programme_id",))
-    measures = tables.Column("Мероприятий", **_num())
-    done = tables.Column("Выполнено", **_num())
-    total = tables.Column("Сроков исполнения", **_num())
+    measures = tables.Column("Мероприятий", **num())
+    done = tables.Column("Выполнено", **num())
+    total = tables.Column("Сроков исполнения", **num())
     percent = DecimalColumn("Выполнено, %", order_by=("percent_sort",))
-    overdue = tables.Column("Просрочено", **_num())
+    overdue = tables.Column("Просрочено", **num())
     curator_name = tables.Column("Куратор", default="не назначен")
 
     class Meta:
