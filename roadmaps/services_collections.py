@@ -594,7 +594,7 @@ def collection_approve(*, collection: Collection, user: User) -> Collection:
         )
     if not counts.get(SubmissionStatus.SUBMITTED) and municipal is None:
         raise ValidationError("Ни одна ОО не сдала данные: утверждать нечего.")
-    run = collected_store(
+    collected_store(
         municipality_id=collection.municipality_id,
         year=collection.year,
         source_key=collection.source_key,
@@ -611,7 +611,6 @@ def collection_approve(*, collection: Collection, user: User) -> Collection:
     now = timezone.now()
     collection.status = CollectionStatus.APPROVED
     collection.approved_at, collection.approved_by = now, user
-    collection.stored_run_id = run.pk if run else None
     collection.save()
     not_in = sum(n for status, n in counts.items() if status != SubmissionStatus.SUBMITTED)
     CollectionEvent.objects.create(

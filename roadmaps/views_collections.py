@@ -189,7 +189,6 @@ def collection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "set": catalogue.SETS.get(collection.set_code),
             "is_department": services.is_department(request.user),
             "reason_form": ReasonForm(),
-            "kinds": col.KINDS,
             "addable": School.objects.filter(
                 municipality_id=collection.municipality_id, is_active=True
             )
@@ -348,7 +347,6 @@ def submission_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "refusal": refusal,
             "is_department": services.is_department(request.user),
             "reason_form": ReasonForm(),
-            "kinds": col.KINDS,
         },
     )
 
