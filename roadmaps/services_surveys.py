@@ -11,6 +11,7 @@ keeps the others (the parents' survey and the teachers' may come in separate fil
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -133,21 +134,23 @@ def survey_check(*, upload: SurveyUpload, data: bytes) -> SurveyChecked:
 
 
 def survey_values(checked: SurveyChecked) -> list[YearValue]:
-    rows = [
-        YearValue(code=code, value=value, n=n, school_id=school_id)
-        for (school_id, code), (value, n) in checked.values.items()
-    ]
-    for code in sorted(checked.codes):
+    """Each school's value, and the municipality's of each indicator: the schools' mean
+    weighted by their respondents (n: the respondents, else the schools)."""
+    rows = []
+    by_code: dict[str, list[tuple[Decimal, int]]] = defaultdict(list)
+    for (school_id, code), (value, n) in checked.values.items():
+        rows.append(YearValue(code=code, value=value, n=n, school_id=school_id))
+        by_code[code].append((value, n))
+    for code, schools in sorted(by_code.items()):
         collect = catalogue.CATALOGUE[code].collect
         assert collect is not None
-        schools = [(value, n) for (_s, c), (value, n) in checked.values.items() if c == code]
-        value, count = col.municipal_value(
+        mean, count = col.municipal_value(
             code,
             collect,
             [{code: v} for v, _n in schools],
             weights={index: n for index, (_v, n) in enumerate(schools)},
         )
-        rows.append(YearValue(code=code, value=value, n=sum(n for _v, n in schools) or count))
+        rows.append(YearValue(code=code, value=mean, n=sum(n for _v, n in schools) or count))
     return rows
 
 
