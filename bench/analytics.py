@@ -62,6 +62,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import shared  # bench/shared.py (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "msoko_bench_analytics"
 YEARS = (2024, 2025, 2026)
@@ -640,17 +642,7 @@ def phase_pages(server: str, tmp: str, year: int) -> dict[str, Any]:
 
 
 def run_phase(*args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--phase", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-6000:])
-        raise SystemExit(f"шаг {args[0]} не удался (код {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return shared.run_phase(__file__, *args)
 
 
 def report_setup(setup: dict[str, Any]) -> None:

@@ -43,12 +43,11 @@ import random
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from shared import load_analytics  # bench/shared.py (bench/ is the script's folder)
+import shared  # bench/shared.py (bench/ is the script's folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "msoko_bench_identification"
@@ -81,7 +80,7 @@ CAMPAIGNS += [("oge", "russian", 9), ("oge", "math", 9)]
 D = Decimal
 
 
-_SHARED = load_analytics()
+_SHARED = shared.load_analytics()
 peak_mb = _SHARED.peak_mb
 server_url = _SHARED.server_url
 ensure_postgres = _SHARED.ensure_postgres
@@ -314,24 +313,6 @@ class Timers:
         setattr(owner, name, timed)
 
 
-class SqlTimer:
-    """A connection.execute_wrapper: the time and number of the statements."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.count = 0
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.count += 1
-
-
 def instrument() -> Timers:
     import weasyprint
     from weasyprint.document import Document
@@ -362,7 +343,7 @@ def measure(version: Any, municipality: Any, label: str, timers: Timers) -> dict
     )
     timers.seconds.clear()
     timers.calls.clear()
-    sql = SqlTimer()
+    sql = shared.SqlCounter()
     cpu = time.process_time()
     started = time.perf_counter()
     with connection.execute_wrapper(sql):

@@ -53,11 +53,10 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from shared import load_analytics  # bench/shared.py (bench/ is the script's folder)
+import shared  # bench/shared.py (bench/ is the script's folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_YEAR = 2026  # schools.demo.DEMO_YEARS[-1]
@@ -69,7 +68,7 @@ TARGET_LARGE_MB = 1024
 PROFILE_LINES = 25
 
 
-analytics = load_analytics()
+analytics = shared.load_analytics()
 
 
 def peak_mb() -> float:
@@ -100,24 +99,6 @@ def demo_setup(data_dir: str) -> None:
     django.setup()
 
 
-class SqlCounter:
-    """A connection.execute_wrapper: the number and time of the statements."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.seconds = 0.0
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.count += 1
-
-
 # --- one report -------------------------------------------------------------------------
 
 
@@ -138,7 +119,7 @@ def measure(
     from reports.services_documents import DocumentError, document_build, generated_on
 
     result: dict[str, Any] = {"kind": kind, "school": getattr(school, "login", None)}
-    sql = SqlCounter()
+    sql = shared.SqlCounter()
     when = generated_on()
     step = "build"
     try:
@@ -312,17 +293,7 @@ def phase_profile(where: str, server: str, data_dir: str) -> dict[str, Any]:
 
 
 def run_phase(*args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--phase", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-6000:])
-        raise SystemExit(f"шаг {args[0]} не удался (код {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return shared.run_phase(__file__, *args)
 
 
 def manage(env: dict[str, str], *args: str) -> float:
